@@ -1,0 +1,106 @@
+"""The JSON API at /api/v1/: one NinjaAPI instance, one Router per app, one error shape."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from allmende.accounts.services import api_token_authenticate
+
+
+class ErrorOut(Schema):
+    """Every error answer of the API has this shape."""
+
+    detail: str
+    errors: list[dict[str, Any]] = []
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer alm_…`` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+token_auth = TokenAuth()
+optional_auth = [token_auth, django_auth]
+
+api = NinjaAPI(
+    title="Allmende API",
+    version="1.0.0",
+    description=(
+        "Public data of the networks on this Allmende installation. Read endpoints are open; "
+        "write endpoints need a personal API token (`Authorization: Bearer …`) from the account "
+        "page. Errors are JSON objects with a `detail` message."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[Any] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(part) for part in e.get("loc", [])], "msg": str(e.get("msg", "")),
+         "type": str(e.get("type", ""))}
+        for e in exc.errors
+    ]
+    return _error(request, 422, "The request is not valid.", errors)
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": [name], "msg": " ".join(str(m) for m in messages), "type": "invalid"}
+            for name, messages in exc.message_dict.items()
+        ]
+    else:
+        errors = [{"loc": [], "msg": str(m), "type": "invalid"} for m in exc.messages]
+    return _error(request, 422, "The request is not valid.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Authentication required: send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+from allmende.networks.api import router as networks_router  # noqa: E402
+
+api.add_router("/", networks_router)

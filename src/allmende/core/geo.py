@@ -1,0 +1,82 @@
+"""Bounding boxes and server-side clustering of points for the maps.
+
+The map asks for the points in its visible bounding box. When there are few, it gets them all;
+when there are many, it gets one cluster per grid cell (count and mean position), computed by
+the database so that 100 000 points never travel to Python.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, FloatField, QuerySet
+from django.db.models.functions import Cast, Floor
+
+MAX_POINTS = 400
+
+
+class BBoxError(ValueError):
+    """A bounding box that cannot be read; the message is fit for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, raw: str) -> "BBox":
+        """Read ``west,south,east,north`` in degrees (WGS84), as Leaflet's ``toBBoxString``."""
+        parts = raw.split(",")
+        if len(parts) != 4:
+            raise BBoxError("bbox needs four comma-separated numbers: west,south,east,north")
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError as exc:
+            raise BBoxError("bbox values must be numbers") from exc
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise BBoxError("bbox values must be finite numbers")
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if west >= east or south >= north:
+            raise BBoxError("bbox must have west < east and south < north")
+        return cls(west, south, east, north)
+
+    def filter(self, queryset: QuerySet[Any], lat: str = "lat", lon: str = "lon") -> QuerySet[Any]:
+        return queryset.filter(
+            **{
+                f"{lat}__gte": self.south,
+                f"{lat}__lte": self.north,
+                f"{lon}__gte": self.west,
+                f"{lon}__lte": self.east,
+            }
+        )
+
+
+def cell_size(zoom: int) -> float:
+    """Grid cell edge in degrees: about 60 screen pixels at the given web-map zoom."""
+    zoom = max(0, min(zoom, 20))
+    return 360.0 / (2**zoom) / 256.0 * 60.0
+
+
+def cluster_points(
+    queryset: QuerySet[Any], *, zoom: int, lat: str = "lat", lon: str = "lon"
+) -> list[dict[str, Any]]:
+    """Group the queryset's rows into grid cells; returns count and mean position per cell."""
+    size = cell_size(zoom)
+    rows = (
+        queryset.order_by()
+        .annotate(
+            cell_y=Floor(Cast(lat, FloatField()) / size),
+            cell_x=Floor(Cast(lon, FloatField()) / size),
+        )
+        .values("cell_y", "cell_x")
+        .annotate(count=Count("pk"), mean_lat=Avg(lat), mean_lon=Avg(lon))
+        .order_by("cell_y", "cell_x")
+    )
+    return [
+        {"count": r["count"], "lat": float(r["mean_lat"]), "lon": float(r["mean_lon"])}
+        for r in rows
+    ]
