@@ -4,42 +4,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 
-from allmende.accounts.services import api_token_authenticate
+from allmende.networks.api import router as networks_router
 
-
-class ErrorOut(Schema):
-    """Every error answer of the API has this shape."""
-
-    detail: str
-    errors: list[dict[str, Any]] = []
-
-
-ERROR_RESPONSES: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer alm_…`` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-token_auth = TokenAuth()
-optional_auth = [token_auth, django_auth]
 
 api = NinjaAPI(
     title="Allmende API",
@@ -99,8 +69,5 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
-
-
-from allmende.networks.api import router as networks_router  # noqa: E402
 
 api.add_router("/", networks_router)

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429;
+    # without it a blocked request got the 403 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "allmende.urls"
@@ -141,6 +144,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+# The project's own static files (site.css, map.js, vendored Leaflet) live outside any app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 STORAGES = {
@@ -157,9 +162,29 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# E-mail: console in the demo, anything via EMAIL_URL (smtp://user:pass@host:587?tls=true).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(_email)
+# E-mail: console in the demo, anything via EMAIL_URL (smtp://user:pass@host:587?tls=true);
+# production defaults to the local mail server.
+_email = env.email_url(
+    "EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://"
+)
+_email_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "timeout": _email.get("EMAIL_TIMEOUT"),
+}
+_is_smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {k: v for k, v in _email_options.items() if v not in (None, "")}
+        if _is_smtp
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Allmende <noreply@allmende.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -214,6 +239,9 @@ if PRODUCTION:
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "allmende.core.views.ratelimited"
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+if PRODUCTION and not SECURE_HSTS_PRELOAD:
+    # Preloading is an opt-in commitment (hstspreload.org), not a default.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Maps: no tile server by default (there is no internet on many installations); the map then
 # shows state outlines only.

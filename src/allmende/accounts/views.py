@@ -93,9 +93,10 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    user: User = request.user  # type: ignore[assignment]
+    token = ApiToken.objects.filter(pk=pk, user=user).first()
     if token is None:
         raise Http404
-    services.api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    services.api_token_revoke(token=token, actor=user)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:account")

@@ -9,10 +9,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, FloatField, QuerySet
-from django.db.models.functions import Cast, Floor
+from django.db.models import Avg, Count, ExpressionWrapper, F, IntegerField, QuerySet
 
 MAX_POINTS = 400
+# Models that are clustered store integer grid cells at this resolution (2**16 cells around the
+# globe); coarser cells for a zoom level are an integer division of them.
+GRID_LEVEL = 16
+GRID_CELLS_PER_DEGREE = 2**GRID_LEVEL / 360.0
 
 
 class BBoxError(ValueError):
@@ -56,23 +59,37 @@ class BBox:
 
 
 def cell_size(zoom: int) -> float:
-    """Grid cell edge in degrees: about 60 screen pixels at the given web-map zoom."""
-    zoom = max(0, min(zoom, 20))
-    return 360.0 / (2**zoom) / 256.0 * 60.0
+    """Grid cell edge in degrees at a web-map zoom: about 64 screen pixels."""
+    return 360.0 / 2 ** cluster_level(zoom)
+
+
+def cluster_level(zoom: int) -> int:
+    """The grid level used for clusters at a zoom level (4 cells per 256-pixel tile)."""
+    return max(0, min(GRID_LEVEL, zoom + 2))
 
 
 def cluster_points(
-    queryset: QuerySet[Any], *, zoom: int, lat: str = "lat", lon: str = "lon"
+    queryset: QuerySet[Any],
+    *,
+    zoom: int,
+    lat: str = "lat",
+    lon: str = "lon",
+    grid_x: str = "grid_x",
+    grid_y: str = "grid_y",
 ) -> list[dict[str, Any]]:
-    """Group the queryset's rows into grid cells; returns count and mean position per cell."""
-    size = cell_size(zoom)
+    """Group the queryset's rows into grid cells; returns count and mean position per cell.
+
+    The rows carry integer cells at ``GRID_LEVEL``; dividing them by a power of two gives the
+    cells of the zoom level, which both SQLite and PostgreSQL compute without floating point.
+    """
+    divisor = 2 ** (GRID_LEVEL - cluster_level(zoom))
     rows = (
         queryset.order_by()
         .annotate(
-            cell_y=Floor(Cast(lat, FloatField()) / size),
-            cell_x=Floor(Cast(lon, FloatField()) / size),
+            cell_x=ExpressionWrapper(F(grid_x) / divisor, output_field=IntegerField()),
+            cell_y=ExpressionWrapper(F(grid_y) / divisor, output_field=IntegerField()),
         )
-        .values("cell_y", "cell_x")
+        .values("cell_x", "cell_y")
         .annotate(count=Count("pk"), mean_lat=Avg(lat), mean_lon=Avg(lon))
         .order_by("cell_y", "cell_x")
     )

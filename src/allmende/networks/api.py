@@ -10,7 +10,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from allmende.api import ERROR_RESPONSES, ErrorOut, optional_auth, token_auth
+from allmende.core.api import ERROR_RESPONSES, ErrorOut, optional_auth, token_auth
 from allmende.core.geo import BBox, BBoxError
 from allmende.core.models import State
 from allmende.networks import selectors, services
@@ -124,7 +124,7 @@ class ApplicationIn(Schema):
     org_postcode: str = Field("", pattern=r"^(\d{5})?$")
     org_city: str = Field(min_length=1, max_length=120)
     org_state: State
-    org_website: str | None = Field(None, max_length=200)
+    org_website: str = Field("", max_length=200)
     contact_name: str = Field(min_length=2, max_length=150)
     contact_email: str = Field(max_length=254)
     membership_kind: MembershipKind = MembershipKind.MEMBER

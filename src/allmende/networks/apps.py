@@ -6,3 +6,6 @@ class NetworksConfig(AppConfig):
     name = "allmende.networks"
     label = "networks"
     verbose_name = _("Networks")
+
+    def ready(self) -> None:
+        from allmende.networks import signals  # noqa: F401 - registers the receivers

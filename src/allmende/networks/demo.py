@@ -178,7 +178,7 @@ def _organisation(facts: dict[str, Any], entry: dict[str, Any]) -> Organisation:
         )
     for key, value in defaults.items():
         setattr(organisation, key, value)
-    if organisation.is_public_authority:
+    if organisation.is_local_authority:
         place = place_find(city, state)
         if place is not None:
             organisation.population = place.population

@@ -2,8 +2,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from allmende.core.images import image_reencode
 from allmende.core.models import State
 from allmende.networks.models import (
     ApplicationStatus,
@@ -29,7 +31,8 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].choices = [("", _("All networks"))] + [
+        network_field: forms.ChoiceField = self.fields["network"]  # type: ignore[assignment]
+        network_field.choices = [("", _("All networks"))] + [
             (n.slug, n.name) for n in Network.objects.order_by("name").only("slug", "name")
         ]
 
@@ -61,8 +64,10 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "size") and logo.size > 2 * 1024 * 1024:
-            raise ValidationError(_("The logo may be at most 2 MB."))
+        if isinstance(logo, UploadedFile):
+            if logo.size is not None and logo.size > 2 * 1024 * 1024:
+                raise ValidationError(_("The logo may be at most 2 MB."))
+            return image_reencode(logo, max_edge=800)
         return logo
 
     def clean(self) -> dict[str, Any]:
@@ -104,9 +109,25 @@ class MembershipApplicationForm(forms.ModelForm):
             "vacancy_projects": _("Buildings or plots you are currently working on, if any."),
         }
 
-    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+    organisation = forms.ModelChoiceField(
+        label=_("Apply for an organisation you already edit"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("– a new organisation –"),
+        help_text=_("If you choose one, its profile is used when the application is accepted."),
+    )
+
+    field_order = ["organisation"]
+
+    def __init__(
+        self, *args: Any, network: Network, editable: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
+        if editable is not None and editable.exists():
+            self.fields["organisation"].queryset = editable  # type: ignore[attr-defined]
+        else:
+            del self.fields["organisation"]
         offered = network.member_kinds or []
         if offered:
             field = self.fields["membership_kind"]
@@ -134,7 +155,8 @@ class ApplicationReviewForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        status_field: forms.ChoiceField = self.fields["status"]  # type: ignore[assignment]
+        status_field.choices = [
             (value, label) for value, label in ApplicationStatus.choices if value in allowed
         ]
 

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from allmende.core.geo import GRID_CELLS_PER_DEGREE
 from allmende.core.models import State, TimeStampedModel
 
 
@@ -25,7 +27,7 @@ class OrganisationKind(models.TextChoices):
     PUBLIC_AUTHORITY = "public_authority", _("Federal or state authority")
 
 
-PUBLIC_AUTHORITY_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT)
+LOCAL_AUTHORITY_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT)
 
 
 class Organisation(TimeStampedModel):
@@ -51,13 +53,32 @@ class Organisation(TimeStampedModel):
     vacancy_projects = models.TextField(_("vacancy projects"), blank=True)
     contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Fine grid cells (about 0.0055°) computed by the database, so that the map's clusters are
+    # an integer GROUP BY instead of floating-point arithmetic on every row. CAST truncates on
+    # SQLite and rounds on PostgreSQL; cells are then offset by half a fine cell, which does
+    # not matter for clustering and keeps the expression portable.
+    grid_x = models.GeneratedField(
+        expression=Cast((F("lon") + 180.0) * GRID_CELLS_PER_DEGREE, models.IntegerField()),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    grid_y = models.GeneratedField(
+        expression=Cast((F("lat") + 90.0) * GRID_CELLS_PER_DEGREE, models.IntegerField()),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["lat", "lon"], name="organisation_latlon_idx"),
+            # Covers the map's bounding-box queries, clusters included, without table lookups.
+            models.Index(
+                fields=["lat", "lon", "grid_x", "grid_y", "is_active"],
+                name="organisation_map_idx",
+            ),
+            models.Index(fields=["name"], name="organisation_name_idx"),
             models.Index(fields=["kind"], name="organisation_kind_idx"),
             models.Index(fields=["state"], name="organisation_state_idx"),
         ]
@@ -84,8 +105,8 @@ class Organisation(TimeStampedModel):
         return reverse("networks:organisation_detail", kwargs={"slug": self.slug})
 
     @property
-    def is_public_authority(self) -> bool:
-        return self.kind in PUBLIC_AUTHORITY_KINDS
+    def is_local_authority(self) -> bool:
+        return self.kind in LOCAL_AUTHORITY_KINDS
 
     @property
     def has_location(self) -> bool:

@@ -3,9 +3,14 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import hashlib
+import json
 
-from allmende.core.geo import MAX_POINTS, BBox, cluster_points
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from allmende.core.geo import MAX_POINTS, BBox, cell_size, cluster_points
 from allmende.networks.models import (
     OPEN_APPLICATION_STATES,
     Coordinator,
@@ -14,6 +19,7 @@ from allmende.networks.models import (
     MembershipStatus,
     Network,
     Organisation,
+    OrganisationKind,
     WorkingGroup,
 )
 
@@ -98,19 +104,65 @@ def network_coordinators(*, network: Network) -> QuerySet[Coordinator]:
     return Coordinator.objects.filter(network=network).select_related("user").order_by("user__name")
 
 
+MAP_VERSION_KEY = "networks:organisation-map-version"
+MAP_CACHE_SECONDS = 600
+
+
+def organisation_map_invalidate() -> None:
+    """Make every cached map answer stale; called when organisations or memberships change."""
+    try:
+        cache.incr(MAP_VERSION_KEY)
+    except ValueError:
+        cache.set(MAP_VERSION_KEY, 1, None)
+
+
 def organisation_map_features(
     *, filters: OrganisationFilters, bbox: BBox | None, zoom: int
 ) -> dict[str, Any]:
     """GeoJSON FeatureCollection of the organisations in the bounding box: single points when
-    there are at most ``MAX_POINTS``, otherwise server-side grid clusters."""
+    there are at most ``MAX_POINTS``, otherwise server-side grid clusters.
+
+    The bounding box is widened to whole cluster cells, so that panning reuses cached answers
+    and clusters do not jump; answers are cached until an organisation or membership changes.
+    """
+    if bbox is not None:
+        size = cell_size(zoom)
+        bbox = BBox(
+            west=max(-180.0, (bbox.west // size) * size),
+            south=max(-90.0, (bbox.south // size) * size),
+            east=min(180.0, (bbox.east // size + 1) * size),
+            north=min(90.0, (bbox.north // size + 1) * size),
+        )
+    version = cache.get_or_set(MAP_VERSION_KEY, 1, None)
+    fingerprint = json.dumps(
+        [filters.network, filters.kinds, filters.states, filters.q, zoom,
+         None if bbox is None else [bbox.west, bbox.south, bbox.east, bbox.north]],
+        sort_keys=True,
+    )
+    key = f"networks:organisation-map:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+    cached: dict[str, Any] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _organisation_map_features(filters=filters, bbox=bbox, zoom=zoom)
+    cache.set(key, result, MAP_CACHE_SECONDS)
+    return result
+
+
+def _organisation_map_features(
+    *, filters: OrganisationFilters, bbox: BBox | None, zoom: int
+) -> dict[str, Any]:
     queryset = organisation_list(filters=filters).filter(lat__isnull=False, lon__isnull=False)
     if bbox is not None:
         queryset = bbox.filter(queryset)
     points = list(
-        queryset.values("pk", "name", "slug", "kind", "city", "lat", "lon")[: MAX_POINTS + 1]
+        queryset.order_by().values("pk", "name", "slug", "kind", "city", "lat", "lon")[
+            : MAX_POINTS + 1
+        ]
     )
     if len(points) <= MAX_POINTS:
-        kind_labels = dict(Organisation._meta.get_field("kind").choices or [])
+        points.sort(key=lambda p: (p["name"], p["pk"]))
+        kind_labels = dict(OrganisationKind.choices)
+        url_prefix = reverse("networks:organisation_detail", kwargs={"slug": "x"})[:-2]
         features = [
             {
                 "type": "Feature",
@@ -122,7 +174,7 @@ def organisation_map_features(
                     "kind": p["kind"],
                     "kind_label": str(kind_labels.get(p["kind"], p["kind"])),
                     "city": p["city"],
-                    "url": f"/organisationen/{p['slug']}/",
+                    "url": f"{url_prefix}{p['slug']}/",
                 },
             }
             for p in points

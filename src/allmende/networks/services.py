@@ -74,9 +74,9 @@ def organisation_locate(organisation: Organisation) -> None:
     organisation.lat, organisation.lon = place.lat, place.lon
     if not organisation.state:
         organisation.state = place.state
-    if organisation.is_public_authority and not organisation.ags and place.ags:
+    if organisation.is_local_authority and not organisation.ags and place.ags:
         organisation.ags = place.ags
-    if organisation.is_public_authority and organisation.population is None:
+    if organisation.is_local_authority and organisation.population is None:
         organisation.population = place.population
 
 
@@ -105,10 +105,14 @@ def organisation_update(
     admins may. Unknown keys are ignored; the slug stays stable so that links keep working."""
     if not actor.has_perm("networks.change_organisation", organisation):
         raise PermissionDenied(_("You may not edit this organisation."))
+    old_city, old_position = organisation.city, (organisation.lat, organisation.lon)
     for key, value in data.items():
         if key in ORGANISATION_EDITABLE_FIELDS:
             setattr(organisation, key, value)
-    if "city" in data and not (data.get("lat") is not None and data.get("lon") is not None):
+    moved_town = organisation.city != old_city
+    if moved_town and (organisation.lat, organisation.lon) == old_position:
+        # A new town without new coordinates: place the organisation at the new town's centre
+        # rather than leaving it where the old town was.
         organisation.lat = organisation.lon = None
     organisation_locate(organisation)
     organisation.full_clean()
@@ -140,6 +144,13 @@ def application_submit(
 ) -> MembershipApplication:
     """Record a membership application, tell the coordination office and confirm receipt to
     the applicant. ``data`` holds the form's cleaned fields."""
+    existing = data.get("organisation")
+    if existing is not None and not (
+        applicant is not None
+        and applicant.is_authenticated
+        and applicant.has_perm("networks.change_organisation", existing)
+    ):
+        raise PermissionDenied(_("You may only apply for organisations you edit."))
     application = MembershipApplication(
         network=network,
         applicant=applicant if applicant is not None and applicant.is_authenticated else None,

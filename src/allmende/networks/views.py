@@ -26,6 +26,7 @@ from allmende.networks.models import (
     MembershipApplication,
     Network,
     Organisation,
+    OrganisationRoleKind,
     WorkingGroup,
 )
 
@@ -158,7 +159,15 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(slug)
-    form = MembershipApplicationForm(request.POST or None, network=network)
+    editable = (
+        Organisation.objects.filter(
+            person_roles__user=request.user, person_roles__role=OrganisationRoleKind.EDITOR,
+            is_active=True,
+        ).order_by("name")
+        if request.user.is_authenticated
+        else None
+    )
+    form = MembershipApplicationForm(request.POST or None, network=network, editable=editable)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()
                 if k not in {"privacy_consent", "website_url"}}
