@@ -122,15 +122,17 @@ def main() -> int:
                 return 1
             queries = len(captured)
         timings.sort()
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
         results[label] = {
             "url": url,
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(p95, 1),
             "queries": queries,
         }
-        print(f"{label:<36} p50 {results[label]['p50_ms']:>7.1f} ms   "
-              f"p95 {results[label]['p95_ms']:>7.1f} ms   {queries} queries")
+        print(
+            f"{label:<36} p50 {results[label]['p50_ms']:>7.1f} ms   "
+            f"p95 {results[label]['p95_ms']:>7.1f} ms   {queries} queries"
+        )
     output = {
         "database": connection.vendor,
         "organisations": args.organisations,

@@ -48,20 +48,33 @@ def world(db) -> World:
     network = NetworkFactory(name="Netzwerk Immovielien", slug="immovielien")
     other_network = NetworkFactory(name="Starke Orte", slug="starke-orte")
     organisation = OrganisationFactory(name="Stadtlücken Stuttgart", slug="stadtluecken")
-    other_organisation = OrganisationFactory(name="Stadt Angermünde", slug="angermuende",
-                                             kind="municipality")
+    other_organisation = OrganisationFactory(
+        name="Stadt Angermünde", slug="angermuende", kind="municipality"
+    )
     MembershipFactory(network=network, organisation=organisation)
     MembershipFactory(network=other_network, organisation=other_organisation)
     admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
     coordinator = CoordinatorFactory(network=network, user__email="koord@example.org").user
     other_coordinator = CoordinatorFactory(network=other_network).user
-    editor = OrganisationRoleFactory(organisation=organisation,
-                                     role=OrganisationRoleKind.EDITOR).user
-    member = OrganisationRoleFactory(organisation=organisation,
-                                     role=OrganisationRoleKind.MEMBER).user
+    editor = OrganisationRoleFactory(
+        organisation=organisation, role=OrganisationRoleKind.EDITOR
+    ).user
+    member = OrganisationRoleFactory(
+        organisation=organisation, role=OrganisationRoleKind.MEMBER
+    ).user
     outsider = UserFactory()
-    return World(network, other_network, organisation, other_organisation, admin, coordinator,
-                 other_coordinator, editor, member, outsider)
+    return World(
+        network,
+        other_network,
+        organisation,
+        other_organisation,
+        admin,
+        coordinator,
+        other_coordinator,
+        editor,
+        member,
+        outsider,
+    )
 
 
 ROLES = ["anonymous", "outsider", "member", "editor", "coordinator", "other_coordinator", "admin"]

@@ -37,10 +37,18 @@ def serve(argv: list[str]) -> int:
     bind = _option(argv, "--bind", os.environ.get("ALLMENDE_BIND", "127.0.0.1:8000"))
     workers = _option(argv, "--workers", os.environ.get("WEB_CONCURRENCY", "2"))
     command = [
-        sys.executable, "-m", "gunicorn", "allmende.wsgi:application",
-        "--bind", bind, "--workers", workers, "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "allmende.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        workers,
+        "--access-logfile",
+        "-",
     ]
-    return subprocess.call(command)
+    return subprocess.call(command)  # noqa: S603 - fixed argv, no shell
 
 
 def worker(argv: list[str]) -> int:
@@ -52,9 +60,7 @@ def demo(argv: list[str]) -> int:
     os.makedirs(os.environ.get("ALLMENDE_DATA_DIR", "var"), exist_ok=True)
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["loaddemo"])
-    worker_process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "allmende.cli", "worker"]
-    )
+    worker_process = subprocess.Popen([sys.executable, "-m", "allmende.cli", "worker"])
     try:
         print("Allmende läuft auf http://127.0.0.1:8000 – beenden mit Strg+C.", flush=True)
         return serve(argv)

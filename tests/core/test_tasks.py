@@ -140,6 +140,9 @@ def test_application_mail_renders_the_real_templates(
     assert "Haus & Hof <Süd>" in mail.body  # plain text: no HTML escaping
     assert "&amp;" not in mail.body
     assert "{%" not in mail.body
+    # German by default, from the project's own catalogue.
+    assert mail.subject.startswith("Ihr")
+    assert mail.body.startswith("Hallo Erika Beispiel")
 
 
 def test_send_email_task_runs_immediately_and_reports_success(db, mailoutbox, settings):

@@ -33,14 +33,14 @@ def test_rate_limit_counts_in_redis_shared_by_app_servers(settings, rf):
     from django_ratelimit.core import is_ratelimited
 
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     caches["default"].clear()
     request = rf.post("/", REMOTE_ADDR="203.0.113.9")
     limited = [
-        is_ratelimited(request, group="redis-test", key="ip", rate="3/m", method="POST",
-                       increment=True)
+        is_ratelimited(
+            request, group="redis-test", key="ip", rate="3/m", method="POST", increment=True
+        )
         for _ in range(4)
     ]
     assert limited == [False, False, False, True]

@@ -14,7 +14,8 @@ class ProfileForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Label"), max_length=100,
+        label=_("Label"),
+        max_length=100,
         help_text=_("What you use the token for, e.g. “map import script”."),
     )
 

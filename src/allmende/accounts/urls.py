@@ -11,11 +11,20 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("passwort/", views.PasswordChangeView.as_view(), name="password_change"),
     path("passwort-vergessen/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("passwort-vergessen/gesendet/", views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("passwort-neu/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("passwort-neu/fertig/", views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "passwort-vergessen/gesendet/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort-neu/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort-neu/fertig/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("schluessel/<int:pk>/widerrufen/", views.token_revoke, name="token_revoke"),
 ]

@@ -29,8 +29,9 @@ def image_reencode(upload: UploadedFile, *, max_edge: int = 1600) -> ContentFile
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(_("Please upload a JPEG, PNG, WebP or GIF image."))
             image.thumbnail((max_edge, max_edge))
-            has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
-                or image.mode in ("RGBA", "LA")
+            has_alpha = (
+                image.mode in ("RGBA", "LA", "P") and "transparency" in image.info
+            ) or image.mode in ("RGBA", "LA")
             output = io.BytesIO()
             if has_alpha:
                 image.convert("RGBA").save(output, format="PNG", optimize=True)

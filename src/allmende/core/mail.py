@@ -18,14 +18,15 @@ def email_enqueue(
     Rendering happens now (in the requested language) so the worker needs no request or
     database state; sending waits for the commit so that no mail announces a rolled-back change.
     """
-    context = {"SITE_URL": settings.SITE_URL.rstrip("/"), "SITE_NAME": settings.SITE_NAME,
-               **context}
+    context = {
+        "SITE_URL": settings.SITE_URL.rstrip("/"),
+        "SITE_NAME": settings.SITE_NAME,
+        **context,
+    }
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
     recipients = [address for address in to if address]
     if not recipients:
         return
-    transaction.on_commit(
-        lambda: send_email.enqueue(subject=subject, body=body, to=recipients)
-    )
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=recipients))

@@ -74,7 +74,8 @@ def district_find(*, seat: str, state: str) -> Place | None:
     """The district (Landkreis or kreisfreie Stadt) of a state whose name contains the town."""
     wanted = normalise_name(seat)
     matches = [
-        p for p in all_places()
+        p
+        for p in all_places()
         if p.kind == "district" and p.state == state and wanted in normalise_name(p.name)
     ]
     return min(matches, key=lambda p: len(p.name)) if matches else None

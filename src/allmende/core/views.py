@@ -13,7 +13,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"networks": network_selectors.network_list(), "stats": network_selectors.directory_stats()},
+        {
+            "networks": network_selectors.network_list(),
+            "stats": network_selectors.directory_stats(),
+        },
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -29,8 +29,9 @@ class Pagination(PageNumberPagination):
         page: int = Field(1, ge=1, le=100000)
         page_size: int = Field(50, ge=1, le=200)
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest,
-                          **params: Any) -> Any:
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
         self.page_size = pagination.page_size
         return super().paginate_queryset(queryset, pagination, request, **params)
 
@@ -158,9 +159,7 @@ def network_list(request: HttpRequest) -> Any:
     return selectors.network_list().order_by("name")
 
 
-@router.get(
-    "/networks/{slug}", response={200: NetworkOut, 404: ErrorOut}, summary="One network"
-)
+@router.get("/networks/{slug}", response={200: NetworkOut, 404: ErrorOut}, summary="One network")
 def network_detail(request: HttpRequest, slug: str) -> Any:
     return get_object_or_404(selectors.network_list(), slug=slug)
 
@@ -224,15 +223,21 @@ def organisation_patch(request: HttpRequest, slug: str, payload: OrganisationPat
 )
 def application_create(request: HttpRequest, payload: ApplicationIn) -> Any:
     if is_ratelimited(
-        request, group="membership-application", key="ip", rate="10/h", method="POST",
+        request,
+        group="membership-application",
+        key="ip",
+        rate="10/h",
+        method="POST",
         increment=True,
     ):
-        return 429, {"detail": "Too many applications from this address. Please try later.",
-                     "errors": []}
+        return Status(
+            429,
+            {"detail": "Too many applications from this address. Please try later.", "errors": []},
+        )
     if not payload.privacy_consent:
         raise HttpError(422, "The privacy notice must be accepted (privacy_consent: true).")
     network = get_object_or_404(Network, slug=payload.network)
     data = payload.model_dump(exclude={"network", "privacy_consent"})
     user = request.user if request.user.is_authenticated else None
     application = services.application_submit(network=network, data=data, applicant=user)  # type: ignore[arg-type]
-    return 201, application
+    return Status(201, application)

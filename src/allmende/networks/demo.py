@@ -111,17 +111,38 @@ COORDINATION = {
 }
 
 KIND_DESCRIPTIONS = {
-    OrganisationKind.FOUNDATION: "Stiftung, die gemeinwohlorientierte Projekte fördert und begleitet.",
-    OrganisationKind.INITIATIVE: "Zivilgesellschaftliche Gruppe, die Räume für ihre Nachbarschaft öffnet.",
-    OrganisationKind.MUNICIPALITY: "Kommune, die Leerstand gemeinsam mit engagierten Gruppen neu nutzen will.",
-    OrganisationKind.DISTRICT: "Landkreis, der seine Städte und Gemeinden bei der Entwicklung leerstehender Gebäude unterstützt.",
-    OrganisationKind.ASSOCIATION: "Verband, der die Interessen seiner Mitglieder bündelt und in die Debatte einbringt.",
-    OrganisationKind.PLANNING_OFFICE: "Büro für Stadtplanung und Architektur mit Erfahrung in Beteiligung.",
-    OrganisationKind.HOUSING_COMPANY: "Wohnungsunternehmen, das Quartiere mit ihren Bewohnerinnen und Bewohnern entwickelt.",
-    OrganisationKind.WELFARE: "Organisation der Wohlfahrtspflege mit Blick auf soziale Infrastruktur im Quartier.",
-    OrganisationKind.PUBLIC_AUTHORITY: "Öffentliche Einrichtung, die Forschung, Förderung oder Beratung beisteuert.",
-    OrganisationKind.COMPANY: "Unternehmen, das Gründungen und neue Nutzungen im Bestand unterstützt.",
-    OrganisationKind.CULTURE: "Kultureinrichtung, die Räume für Begegnung und Kunst schafft.",
+    OrganisationKind.FOUNDATION: (
+        "Stiftung, die gemeinwohlorientierte Projekte fördert und begleitet."
+    ),
+    OrganisationKind.INITIATIVE: (
+        "Zivilgesellschaftliche Gruppe, die Räume für ihre Nachbarschaft öffnet."
+    ),
+    OrganisationKind.MUNICIPALITY: (
+        "Kommune, die Leerstand gemeinsam mit engagierten Gruppen neu nutzen will."
+    ),
+    OrganisationKind.DISTRICT: (
+        "Landkreis, der seine Städte und Gemeinden bei der Entwicklung leerstehender "
+        "Gebäude unterstützt."
+    ),
+    OrganisationKind.ASSOCIATION: (
+        "Verband, der die Interessen seiner Mitglieder bündelt und in die Debatte einbringt."
+    ),
+    OrganisationKind.PLANNING_OFFICE: (
+        "Büro für Stadtplanung und Architektur mit Erfahrung in Beteiligung."
+    ),
+    OrganisationKind.HOUSING_COMPANY: (
+        "Wohnungsunternehmen, das Quartiere mit ihren Bewohnerinnen und Bewohnern entwickelt."
+    ),
+    OrganisationKind.WELFARE: (
+        "Organisation der Wohlfahrtspflege mit Blick auf soziale Infrastruktur im Quartier."
+    ),
+    OrganisationKind.PUBLIC_AUTHORITY: (
+        "Öffentliche Einrichtung, die Forschung, Förderung oder Beratung beisteuert."
+    ),
+    OrganisationKind.COMPANY: (
+        "Unternehmen, das Gründungen und neue Nutzungen im Bestand unterstützt."
+    ),
+    OrganisationKind.CULTURE: ("Kultureinrichtung, die Räume für Begegnung und Kunst schafft."),
 }
 
 DEMO_PEOPLE = [
@@ -167,8 +188,13 @@ def _organisation(facts: dict[str, Any], entry: dict[str, Any]) -> Organisation:
     state, lat, lon = _place(facts, entry["place"])
     city = entry["place"]
     defaults: dict[str, Any] = {
-        "kind": kind, "city": city, "state": state, "lat": lat, "lon": lon,
-        "description": KIND_DESCRIPTIONS.get(kind, ""), "is_active": True,
+        "kind": kind,
+        "city": city,
+        "state": state,
+        "lat": lat,
+        "lon": lon,
+        "description": KIND_DESCRIPTIONS.get(kind, ""),
+        "is_active": True,
     }
     organisation = Organisation.objects.filter(name=entry["name"]).first()
     if organisation is None:
@@ -187,8 +213,9 @@ def _organisation(facts: dict[str, Any], entry: dict[str, Any]) -> Organisation:
                 district = district_find(seat=city, state=state)
                 if district is not None:
                     organisation.population, organisation.ags = district.population, district.ags
-        organisation.contact_role = "Bürgermeisteramt" if kind == OrganisationKind.MUNICIPALITY \
-            else "Kreisentwicklung"
+        organisation.contact_role = (
+            "Bürgermeisteramt" if kind == OrganisationKind.MUNICIPALITY else "Kreisentwicklung"
+        )
         organisation.vacancy_projects = (
             "Ein leerstehendes Gebäude in der Ortsmitte soll gemeinsam mit einer Gruppe aus "
             "dem Ort zu einem Treffpunkt werden; eine Machbarkeitsstudie läuft."
@@ -240,8 +267,9 @@ def demo_load() -> list[tuple[str, str, str]]:
         starke_orte: list(memberships[starke_orte]),
         "Netzwerk Immovielien": list(memberships["Netzwerk Immovielien"]),
     }
-    founding = set(next(n for n in facts["networks"] if n["name"] == starke_orte)
-                   ["founding_members"])
+    founding = set(
+        next(n for n in facts["networks"] if n["name"] == starke_orte)["founding_members"]
+    )
     for network_name, names in member_lists.items():
         network = networks[network_name]
         for name in names:
@@ -251,20 +279,24 @@ def demo_load() -> list[tuple[str, str, str]]:
             elif network_name == gfq:
                 kind, since = MembershipKind.PARTNER, date(2020, 2, 20)
             else:
-                kind = MembershipKind.SUPPORTING if name == "Stiftung trias" \
-                    else MembershipKind.MEMBER
+                kind = (
+                    MembershipKind.SUPPORTING if name == "Stiftung trias" else MembershipKind.MEMBER
+                )
                 since = date(2018, 1, 1)
             Membership.objects.update_or_create(
-                network=network, organisation=organisations[name],
+                network=network,
+                organisation=organisations[name],
                 defaults={"kind": kind, "since": since, "status": "active"},
             )
 
-    people = {role: _user(email, name, admin=(role == "admin"))
-              for email, name, role in DEMO_PEOPLE}
+    people = {
+        role: _user(email, name, admin=(role == "admin")) for email, name, role in DEMO_PEOPLE
+    }
     immovielien = networks["Netzwerk Immovielien"]
     for network in networks.values():
         Coordinator.objects.update_or_create(
-            user=people["coordinator"], network=network,
+            user=people["coordinator"],
+            network=network,
             defaults={"function": "Koordinierungsstelle"},
         )
     roles = [
@@ -278,7 +310,8 @@ def demo_load() -> list[tuple[str, str, str]]:
         )
 
     group, _created = WorkingGroup.objects.update_or_create(
-        network=immovielien, slug="ag-gutes-geld",
+        network=immovielien,
+        slug="ag-gutes-geld",
         defaults={
             "name": "AG Gutes Geld",
             "description": (
@@ -290,10 +323,13 @@ def demo_load() -> list[tuple[str, str, str]]:
     group.members.add(people["member"])
 
     application, created = MembershipApplication.objects.get_or_create(
-        network=networks[starke_orte], org_name="Landkreis Diepholz",
+        network=networks[starke_orte],
+        org_name="Landkreis Diepholz",
         defaults={
-            "org_kind": OrganisationKind.DISTRICT, "org_city": "Diepholz",
-            "org_state": "Niedersachsen", "contact_name": "Jonas Beispiel",
+            "org_kind": OrganisationKind.DISTRICT,
+            "org_city": "Diepholz",
+            "org_state": "Niedersachsen",
+            "contact_name": "Jonas Beispiel",
             "contact_email": "jonas.beispiel@demo.allmende.example",
             "membership_kind": MembershipKind.MEMBER,
             "stance": "Leerstand ist für uns eine Chance, Ortskerne gemeinsam neu zu beleben.",
@@ -304,7 +340,6 @@ def demo_load() -> list[tuple[str, str, str]]:
         },
     )
     if created:
-        ApplicationEvent.objects.create(application=application,
-                                        status=ApplicationStatus.SUBMITTED)
+        ApplicationEvent.objects.create(application=application, status=ApplicationStatus.SUBMITTED)
 
     return [(email, DEMO_PASSWORD, role) for email, _name, role in DEMO_PEOPLE]

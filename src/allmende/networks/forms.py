@@ -16,16 +16,19 @@ from allmende.networks.models import (
 )
 
 
-
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     network = forms.ChoiceField(label=_("Network"), required=False)
     kind = forms.MultipleChoiceField(
-        label=_("Kind"), required=False, choices=OrganisationKind.choices,
+        label=_("Kind"),
+        required=False,
+        choices=OrganisationKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     state = forms.MultipleChoiceField(
-        label=_("State"), required=False, choices=State.choices,
+        label=_("State"),
+        required=False,
+        choices=State.choices,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
@@ -41,8 +44,22 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "kind", "street", "postcode", "city", "state", "lat", "lon", "website",
-            "email", "phone", "description", "logo", "population", "ags", "vacancy_projects",
+            "name",
+            "kind",
+            "street",
+            "postcode",
+            "city",
+            "state",
+            "lat",
+            "lon",
+            "website",
+            "email",
+            "phone",
+            "description",
+            "logo",
+            "population",
+            "ags",
+            "vacancy_projects",
             "contact_role",
         ]
         widgets = {
@@ -80,21 +97,35 @@ class OrganisationForm(forms.ModelForm):
 class MembershipApplicationForm(forms.ModelForm):
     # A field that people never see; bots fill it in.
     website_url = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     privacy_consent = forms.BooleanField(
-        label=_("I have read the privacy notice and agree that my data is processed to handle "
-                "this application."),
+        label=_(
+            "I have read the privacy notice and agree that my data is processed to handle "
+            "this application."
+        ),
         required=True,
     )
 
     class Meta:
         model = MembershipApplication
         fields = [
-            "org_name", "org_kind", "org_street", "org_postcode", "org_city", "org_state",
-            "org_website", "contact_name", "contact_email", "membership_kind", "stance",
-            "motivation", "expectations", "vacancy_projects",
+            "org_name",
+            "org_kind",
+            "org_street",
+            "org_postcode",
+            "org_city",
+            "org_state",
+            "org_website",
+            "contact_name",
+            "contact_email",
+            "membership_kind",
+            "stance",
+            "motivation",
+            "expectations",
+            "vacancy_projects",
         ]
         widgets = {
             "stance": forms.Textarea(attrs={"rows": 4}),
@@ -119,9 +150,7 @@ class MembershipApplicationForm(forms.ModelForm):
 
     field_order = ["organisation"]
 
-    def __init__(
-        self, *args: Any, network: Network, editable: Any = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, network: Network, editable: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
         if editable is not None and editable.exists():
@@ -149,7 +178,9 @@ class MembershipApplicationForm(forms.ModelForm):
 class ApplicationReviewForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=[])
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when declining; sent to the applicant on a decision."),
     )
 
@@ -165,7 +196,9 @@ class WorkingGroupDocumentForm(forms.Form):
     ALLOWED_EXTENSIONS = (".pdf", ".odt", ".docx", ".xlsx", ".ods", ".txt", ".md", ".png", ".jpg")
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, office document or image, max. 10 MB."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, office document or image, max. 10 MB.")
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

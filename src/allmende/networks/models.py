@@ -131,7 +131,9 @@ class Network(TimeStampedModel):
         related_name="coordinated_networks",
     )
     member_kinds = models.JSONField(
-        _("membership kinds offered"), default=list, blank=True,
+        _("membership kinds offered"),
+        default=list,
+        blank=True,
         help_text=_("Values from the membership kinds, e.g. member, supporting."),
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
@@ -184,7 +186,9 @@ class Membership(TimeStampedModel):
     )
     since = models.DateField(_("member since"), default=timezone.localdate)
     status = models.CharField(
-        _("status"), max_length=20, choices=MembershipStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
         default=MembershipStatus.ACTIVE,
     )
 
@@ -218,7 +222,9 @@ class OrganisationRole(TimeStampedModel):
         Organisation, on_delete=models.CASCADE, related_name="person_roles"
     )
     role = models.CharField(
-        _("role"), max_length=20, choices=OrganisationRoleKind.choices,
+        _("role"),
+        max_length=20,
+        choices=OrganisationRoleKind.choices,
         default=OrganisationRoleKind.MEMBER,
     )
 
@@ -304,7 +310,9 @@ class MembershipApplication(TimeStampedModel):
     contact_name = models.CharField(_("contact person"), max_length=150)
     contact_email = models.EmailField(_("contact e-mail"))
     membership_kind = models.CharField(
-        _("membership kind"), max_length=20, choices=MembershipKind.choices,
+        _("membership kind"),
+        max_length=20,
+        choices=MembershipKind.choices,
         default=MembershipKind.MEMBER,
     )
     stance = models.TextField(_("stance"))
@@ -313,7 +321,9 @@ class MembershipApplication(TimeStampedModel):
     vacancy_projects = models.TextField(_("current vacancy projects"), blank=True)
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted at"))
     status = models.CharField(
-        _("status"), max_length=24, choices=ApplicationStatus.choices,
+        _("status"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
         default=ApplicationStatus.SUBMITTED,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -362,7 +372,9 @@ class WorkingGroup(TimeStampedModel):
     slug = models.SlugField(_("short name in the address"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
         related_name="working_groups",
     )
 

@@ -82,13 +82,19 @@ def is_working_group_member(user: Any, group: WorkingGroup | None) -> bool:
     return group.members.filter(pk=user.pk).exists()
 
 
-rules.add_perm("networks.change_organisation", is_admin | is_organisation_editor
-               | is_coordinator_of_organisations_network)
+rules.add_perm(
+    "networks.change_organisation",
+    is_admin | is_organisation_editor | is_coordinator_of_organisations_network,
+)
 rules.add_perm("networks.change_network", is_admin | is_network_coordinator)
 rules.add_perm("networks.view_applications", is_admin | is_network_coordinator)
 rules.add_perm("networks.review_application", is_admin | is_network_coordinator)
-rules.add_perm("networks.view_working_group", is_admin | is_network_coordinator
-               | is_network_member | is_working_group_member)
+rules.add_perm(
+    "networks.view_working_group",
+    is_admin | is_network_coordinator | is_network_member | is_working_group_member,
+)
 rules.add_perm("networks.change_working_group", is_admin | is_network_coordinator)
-rules.add_perm("networks.add_working_group_document", is_admin | is_network_coordinator
-               | is_working_group_member)
+rules.add_perm(
+    "networks.add_working_group_document",
+    is_admin | is_network_coordinator | is_working_group_member,
+)

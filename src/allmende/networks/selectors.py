@@ -1,10 +1,9 @@
 """Reads shared by the pages and the API: directory, network pages, map data, applications."""
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import hashlib
 import json
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -135,8 +134,14 @@ def organisation_map_features(
         )
     version = cache.get_or_set(MAP_VERSION_KEY, 1, None)
     fingerprint = json.dumps(
-        [filters.network, filters.kinds, filters.states, filters.q, zoom,
-         None if bbox is None else [bbox.west, bbox.south, bbox.east, bbox.north]],
+        [
+            filters.network,
+            filters.kinds,
+            filters.states,
+            filters.q,
+            zoom,
+            None if bbox is None else [bbox.west, bbox.south, bbox.east, bbox.north],
+        ],
         sort_keys=True,
     )
     key = f"networks:organisation-map:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"

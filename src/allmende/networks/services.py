@@ -50,8 +50,23 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 ORGANISATION_EDITABLE_FIELDS = (
-    "name", "kind", "street", "postcode", "city", "state", "lat", "lon", "website", "email",
-    "phone", "description", "logo", "population", "ags", "vacancy_projects", "contact_role",
+    "name",
+    "kind",
+    "street",
+    "postcode",
+    "city",
+    "state",
+    "lat",
+    "lon",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "logo",
+    "population",
+    "ags",
+    "vacancy_projects",
+    "contact_role",
 )
 
 
@@ -192,7 +207,8 @@ def application_transition(
             _("An application that is %(current)s cannot become %(new)s.")
             % {
                 "current": application.get_status_display(),
-                "new": ApplicationStatus(status).label if status in ApplicationStatus.values
+                "new": ApplicationStatus(status).label
+                if status in ApplicationStatus.values
                 else status,
             },
             code="invalid_transition",

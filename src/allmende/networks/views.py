@@ -69,8 +69,11 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "networks/network_members.html",
-        {"network": network, "section": "members",
-         "memberships": selectors.network_members(network=network)},
+        {
+            "network": network,
+            "section": "members",
+            "memberships": selectors.network_members(network=network),
+        },
     )
 
 
@@ -79,15 +82,19 @@ def network_office(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "networks/network_office.html",
-        {"network": network, "section": "office",
-         "coordinators": selectors.network_coordinators(network=network)},
+        {
+            "network": network,
+            "section": "office",
+            "coordinators": selectors.network_coordinators(network=network),
+        },
     )
 
 
 def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(slug)
-    return render(request, "networks/network_contact.html", {"network": network,
-                                                              "section": "contact"})
+    return render(
+        request, "networks/network_contact.html", {"network": network, "section": "contact"}
+    )
 
 
 def _directory_context(request: HttpRequest) -> dict[str, Any]:
@@ -96,7 +103,9 @@ def _directory_context(request: HttpRequest) -> dict[str, Any]:
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.OrganisationFilters(
-            network=data["network"], kinds=tuple(data["kind"]), states=tuple(data["state"]),
+            network=data["network"],
+            kinds=tuple(data["kind"]),
+            states=tuple(data["state"]),
             q=data["q"].strip(),
         )
     paginator = Paginator(selectors.organisation_list_with_networks(filters=filters), PAGE_SIZE)
@@ -114,7 +123,11 @@ def organisation_directory(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/organisation_map.html", {"form": DirectoryFilterForm(request.GET or None)})
+    return render(
+        request,
+        "networks/organisation_map.html",
+        {"form": DirectoryFilterForm(request.GET or None)},
+    )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -161,7 +174,8 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(slug)
     editable = (
         Organisation.objects.filter(
-            person_roles__user=request.user, person_roles__role=OrganisationRoleKind.EDITOR,
+            person_roles__user=request.user,
+            person_roles__role=OrganisationRoleKind.EDITOR,
             is_active=True,
         ).order_by("name")
         if request.user.is_authenticated
@@ -169,13 +183,19 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = MembershipApplicationForm(request.POST or None, network=network, editable=editable)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()
-                if k not in {"privacy_consent", "website_url"}}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"privacy_consent", "website_url"}
+        }
         user = request.user if request.user.is_authenticated else None
         services.application_submit(network=network, data=data, applicant=user)  # type: ignore[arg-type]
         return redirect("networks:application_thanks", slug=network.slug)
-    return render(request, "networks/application_form.html", {"network": network, "form": form,
-                                                              "section": "apply"})
+    return render(
+        request,
+        "networks/application_form.html",
+        {"network": network, "form": form, "section": "apply"},
+    )
 
 
 def application_thanks(request: HttpRequest, slug: str) -> HttpResponse:
@@ -228,14 +248,11 @@ def application_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             form.add_error(field, exc)
         else:
             messages.success(request, _("The application has been updated."))
-            return redirect(
-                reverse("networks:application_review", kwargs={"slug": slug, "pk": pk})
-            )
+            return redirect(reverse("networks:application_review", kwargs={"slug": slug, "pk": pk}))
     return render(
         request,
         "networks/application_review.html",
-        {"network": network, "section": "applications", "application": application,
-         "form": form},
+        {"network": network, "section": "applications", "application": application, "form": form},
     )
 
 
@@ -244,8 +261,11 @@ def working_group_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "networks/working_group_list.html",
-        {"network": network, "section": "groups",
-         "groups": selectors.working_group_list(network=network)},
+        {
+            "network": network,
+            "section": "groups",
+            "groups": selectors.working_group_list(network=network),
+        },
     )
 
 
@@ -265,14 +285,21 @@ def working_group_detail(request: HttpRequest, network: str, slug: str) -> HttpR
             raise PermissionDenied
         if form.is_valid():
             services.working_group_document_add(
-                group=group, actor=request.user,  # type: ignore[arg-type]
-                title=form.cleaned_data["title"], file=form.cleaned_data["file"],
+                group=group,
+                actor=request.user,  # type: ignore[arg-type]
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
             )
             messages.success(request, _("The document has been added."))
             return redirect(group.get_absolute_url())
     return render(
         request,
         "networks/working_group_detail.html",
-        {"network": network_obj, "section": "groups", "group": group, "form": form,
-         "can_upload": can_upload},
+        {
+            "network": network_obj,
+            "section": "groups",
+            "group": group,
+            "form": form,
+            "can_upload": can_upload,
+        },
     )

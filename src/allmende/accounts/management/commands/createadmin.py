@@ -9,7 +9,9 @@ from allmende.accounts.models import User
 
 
 class Command(BaseCommand):
-    help = "Create a platform administrator (password from --password, $ADMIN_PASSWORD or a prompt)."
+    help = (
+        "Create a platform administrator (password from --password, $ADMIN_PASSWORD or a prompt)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)
