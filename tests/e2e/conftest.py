@@ -59,16 +59,19 @@ def assert_accessible(axe, page):
     """No serious or critical WCAG 2.0/2.1 A/AA violation on the page (axe-core)."""
     results = axe.run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
-                                                      "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     violations = [
         v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
     ]
     assert not violations, "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} – "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str)
-                    else str(node["target"]) for node in v["nodes"][:5])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in v["nodes"][:5]
+        )
         for v in violations
     )
 
@@ -76,8 +79,9 @@ def assert_accessible(axe, page):
 # --- Helpers shared by the browser tests ---------------------------------------------------
 
 
-def login(page: Page, base_url: str, email: str, password: str = TEST_PASSWORD,
-          next_url: str = "") -> None:
+def login(
+    page: Page, base_url: str, email: str, password: str = TEST_PASSWORD, next_url: str = ""
+) -> None:
     """Log in through the login page's form and wait until the browser has left it."""
     page.goto(f"{base_url}/konto/anmelden/" + (f"?next={next_url}" if next_url else ""))
     page.locator("#id_username").fill(email)
@@ -136,6 +140,7 @@ def browser_problems(page: Page) -> BrowserProblems:
     """Records what a page logs as an error; ``assert_none(page)`` fails on any of it."""
     problems = BrowserProblems()
     page.add_init_script(_CSP_LISTENER)
+
     def on_console(msg) -> None:
         url = msg.location.get("url", "")
         # Chromium asks every site for /favicon.ico by itself; its 404 is not the page's.

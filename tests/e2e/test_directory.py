@@ -38,8 +38,11 @@ def directory() -> Directory:
     names = {}
     for i in range(30):
         organisation = OrganisationFactory(
-            name=f"Organisation {i:02d}", slug=f"organisation-{i:02d}",
-            kind=KINDS[i % len(KINDS)], state=STATES[i % len(STATES)], city=f"Ort {i}",
+            name=f"Organisation {i:02d}",
+            slug=f"organisation-{i:02d}",
+            kind=KINDS[i % len(KINDS)],
+            state=STATES[i % len(STATES)],
+            city=f"Ort {i}",
         )
         names[i] = organisation.name
         if i < 26:
@@ -51,7 +54,8 @@ def directory() -> Directory:
 
 def expected_names(directory: Directory, *, kind: str = "", state: str = "") -> list[str]:
     return sorted(
-        name for i, name in directory.names.items()
+        name
+        for i, name in directory.names.items()
         if (not kind or KINDS[i % len(KINDS)] == kind)
         and (not state or STATES[i % len(STATES)] == state)
     )
@@ -144,9 +148,7 @@ def test_filters_work_without_javascript(live_server, browser: Browser, director
     try:
         page = context.new_page()
         page.goto(live_server.url + "/organisationen/")
-        expect(page.locator("#results .result-count")).to_have_text(
-            count_pattern(directory.total)
-        )
+        expect(page.locator("#results .result-count")).to_have_text(count_pattern(directory.total))
         page.locator('input[name="kind"][value="municipality"]').check()
         page.locator("#id_state").select_option("Berlin")
         page.locator("form.filters button[type=submit]").click()

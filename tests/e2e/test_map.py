@@ -23,7 +23,7 @@ MARKERS = '[data-testid="map-marker"], [data-testid="map-cluster"]'
 
 def spread(i: int, n: int) -> tuple[float, float]:
     """The i-th of n points on a grid inside the default view."""
-    side = max(1, round(n ** 0.5))
+    side = max(1, round(n**0.5))
     row, col = divmod(i, side)
     rows = (n + side - 1) // side
     lat = LAT_RANGE[0] + (LAT_RANGE[1] - LAT_RANGE[0]) * (row + 0.5) / rows
@@ -39,8 +39,11 @@ def twenty_organisations() -> list[Organisation]:
     ]
     for i in range(17):
         lat, lon = spread(i, 17)
-        organisations.append(OrganisationFactory(
-            name=f"Ort {i:02d}", kind=OrganisationKind.MUNICIPALITY, lat=lat, lon=lon))
+        organisations.append(
+            OrganisationFactory(
+                name=f"Ort {i:02d}", kind=OrganisationKind.MUNICIPALITY, lat=lat, lon=lon
+            )
+        )
     return organisations
 
 
@@ -50,8 +53,9 @@ def status_count(page) -> int:
     return int(re.sub(r"\D", "", status.inner_text()))
 
 
-def test_map_shows_markers_and_the_number_in_view(live_server, page, axe, browser_problems,
-                                                  twenty_organisations):
+def test_map_shows_markers_and_the_number_in_view(
+    live_server, page, axe, browser_problems, twenty_organisations
+):
     page.goto(live_server.url + "/karte/")
     assert_page_structure(page)
     assert status_count(page) == 20
@@ -59,14 +63,21 @@ def test_map_shows_markers_and_the_number_in_view(live_server, page, axe, browse
     assert page.locator(MARKERS).count() >= 1
     expect(page.locator("#map")).not_to_have_attribute("aria-busy", "true")
     # The background outline of the German states loads from our own static files.
-    expect(page.locator("#map path.leaflet-interactive, #map svg path").first).to_be_attached()
+    expect(page.locator("#map svg path").first).to_be_attached()
     assert_accessible(axe, page)
+
+    # The filter form (folded away until opened) reloads the map data without leaving the page.
+    page.locator(".map-filters > summary").click()
+    page.locator('#map-filters input[name="kind"][value="municipality"]').check()
+    page.locator("#map-filters button[type=submit]").click()
+    expect(page.locator("#map-status")).to_have_text(re.compile(r"(^|\D)17(\D|$)"))
+    expect(page).to_have_url(re.compile(r"/karte/\?kind=municipality$"))
     browser_problems.assert_none(page)
 
 
-def test_zoomed_in_map_shows_single_markers_with_a_popup_link(live_server, page,
-                                                              browser_problems,
-                                                              twenty_organisations):
+def test_zoomed_in_map_shows_single_markers_with_a_popup_link(
+    live_server, page, browser_problems, twenty_organisations
+):
     page.goto(live_server.url + "/karte/?lat=51.34&lon=12.37&zoom=12")
     assert status_count(page) == 3
     markers = page.locator('[data-testid="map-marker"]')
@@ -84,13 +95,19 @@ def test_zoomed_in_map_shows_single_markers_with_a_popup_link(live_server, page,
     browser_problems.assert_none(page)
 
 
-def test_map_with_many_organisations_shows_server_clusters(live_server, page, axe,
-                                                          browser_problems):
+def test_map_with_many_organisations_shows_server_clusters(
+    live_server, page, axe, browser_problems
+):
     n = 450
     Organisation.objects.bulk_create(
-        Organisation(name=f"Massenorganisation {i}", slug=f"masse-{i}",
-                     kind=OrganisationKind.INITIATIVE, city="Irgendwo",
-                     lat=spread(i, n)[0], lon=spread(i, n)[1])
+        Organisation(
+            name=f"Massenorganisation {i}",
+            slug=f"masse-{i}",
+            kind=OrganisationKind.INITIATIVE,
+            city="Irgendwo",
+            lat=spread(i, n)[0],
+            lon=spread(i, n)[1],
+        )
         for i in range(n)
     )
     page.goto(live_server.url + "/karte/")

@@ -27,8 +27,9 @@ def mails_to(address: str) -> list[mail.EmailMessage]:
     return [m for m in mail.outbox if address in m.to]
 
 
-def test_application_is_reviewed_accepted_and_the_applicant_logs_in(live_server, page, axe,
-                                                                    world):
+def test_application_is_reviewed_accepted_and_the_applicant_logs_in(
+    live_server, page, axe, browser_problems, world
+):
     network = world.network
     apply_url = f"{live_server.url}/netzwerke/{network.slug}/mitglied-werden/"
 
@@ -40,8 +41,18 @@ def test_application_is_reviewed_accepted_and_the_applicant_logs_in(live_server,
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
-    for field in ("org_name", "org_kind", "org_city", "org_state", "contact_name",
-                  "contact_email", "stance", "motivation", "expectations", "privacy_consent"):
+    for field in (
+        "org_name",
+        "org_kind",
+        "org_city",
+        "org_state",
+        "contact_name",
+        "contact_email",
+        "stance",
+        "motivation",
+        "expectations",
+        "privacy_consent",
+    ):
         expect(summary.locator(f'a[href="#id_{field}"]')).to_have_count(1)
         expect(page.locator(f"#id_{field}_error")).to_be_visible()
     # Optional fields and the honeypot are not reported.
@@ -114,7 +125,8 @@ def test_application_is_reviewed_accepted_and_the_applicant_logs_in(live_server,
     membership = organisation.memberships.get(network=network)
     assert membership.status == MembershipStatus.ACTIVE
     expect(page.locator(f'main a[href="/organisationen/{organisation.slug}/"]')).to_have_text(
-        ORG_NAME)
+        ORG_NAME
+    )
 
     # 4. The applicant gets a welcome mail with a link to choose a password …
     welcome = mails_to(APPLICANT)
@@ -128,6 +140,7 @@ def test_application_is_reviewed_accepted_and_the_applicant_logs_in(live_server,
     new_password = page.locator("#id_new_password1")
     expect(new_password).to_be_visible()
     assert_page_structure(page)
+    assert_accessible(axe, page)
     new_password.fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
     page.locator("main form.form button[type=submit]").click()
@@ -137,8 +150,8 @@ def test_application_is_reviewed_accepted_and_the_applicant_logs_in(live_server,
     login(page, live_server.url, APPLICANT, password=NEW_PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/konto/")
     roles = page.locator('section[aria-labelledby="roles-heading"]')
-    expect(roles.locator(f'a[href="/organisationen/{organisation.slug}/"]')).to_have_text(
-        ORG_NAME)
+    expect(roles.locator(f'a[href="/organisationen/{organisation.slug}/"]')).to_have_text(ORG_NAME)
     with translation.override("de"):
         editor_label = str(OrganisationRoleKind.EDITOR.label)
     expect(roles.locator("li").filter(has_text=ORG_NAME)).to_contain_text(editor_label)
+    browser_problems.assert_none(page)

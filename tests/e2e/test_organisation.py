@@ -20,20 +20,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def municipality() -> Organisation:
     organisation = OrganisationFactory(
-        name="Stadt Wiesental", slug="wiesental", kind=OrganisationKind.MUNICIPALITY,
-        street="Marktplatz 1", postcode="04109", city="Leipzig", state="Sachsen",
-        population=12345, ags="14713000", contact_role="Amt für Stadtentwicklung",
-        vacancy_projects="Alter Bahnhof am Markt.", description="Eine Stadt mit Leerstand.",
+        name="Stadt Wiesental",
+        slug="wiesental",
+        kind=OrganisationKind.MUNICIPALITY,
+        street="Marktplatz 1",
+        postcode="04109",
+        city="Leipzig",
+        state="Sachsen",
+        population=12345,
+        ags="14713000",
+        contact_role="Amt für Stadtentwicklung",
+        vacancy_projects="Alter Bahnhof am Markt.",
+        description="Eine Stadt mit Leerstand.",
     )
-    MembershipFactory(network=NetworkFactory(name="Netzwerk Leerstand", slug="leerstand"),
-                      organisation=organisation)
-    MembershipFactory(network=NetworkFactory(name="Starke Orte", slug="starke-orte"),
-                      organisation=organisation)
+    MembershipFactory(
+        network=NetworkFactory(name="Netzwerk Leerstand", slug="leerstand"),
+        organisation=organisation,
+    )
+    MembershipFactory(
+        network=NetworkFactory(name="Starke Orte", slug="starke-orte"), organisation=organisation
+    )
     return organisation
 
 
-def test_municipality_page_shows_its_profile_and_networks(live_server, page, axe,
-                                                          municipality):
+def test_municipality_page_shows_its_profile_and_networks(live_server, page, axe, municipality):
     page.goto(f"{live_server.url}/organisationen/{municipality.slug}/")
     assert_page_structure(page)
     expect(page.locator("h1")).to_have_text("Stadt Wiesental")
@@ -46,18 +56,21 @@ def test_municipality_page_shows_its_profile_and_networks(live_server, page, axe
     expect(profile).to_contain_text("Alter Bahnhof am Markt.")
 
     networks = page.locator('section[aria-labelledby="networks-heading"]')
-    expect(networks.locator('a[href="/netzwerke/leerstand/"]')).to_have_text(
-        "Netzwerk Leerstand")
+    expect(networks.locator('a[href="/netzwerke/leerstand/"]')).to_have_text("Netzwerk Leerstand")
     expect(networks.locator('a[href="/netzwerke/starke-orte/"]')).to_have_text("Starke Orte")
     # Anonymous visitors get no edit link.
-    expect(page.locator(f'a[href="/organisationen/{municipality.slug}/bearbeiten/"]')).to_have_count(0)
+    expect(
+        page.locator(f'a[href="/organisationen/{municipality.slug}/bearbeiten/"]')
+    ).to_have_count(0)
     assert_accessible(axe, page)
 
 
-def test_editor_corrects_an_invalid_postcode_through_the_error_summary(live_server, page, axe,
-                                                                       municipality):
-    editor = OrganisationRoleFactory(organisation=municipality,
-                                     role=OrganisationRoleKind.EDITOR).user
+def test_editor_corrects_an_invalid_postcode_through_the_error_summary(
+    live_server, page, axe, browser_problems, municipality
+):
+    editor = OrganisationRoleFactory(
+        organisation=municipality, role=OrganisationRoleKind.EDITOR
+    ).user
     profile_url = f"/organisationen/{municipality.slug}/"
     login(page, live_server.url, editor.email, next_url=profile_url)
     expect(page).to_have_url(live_server.url + profile_url)
@@ -90,6 +103,8 @@ def test_editor_corrects_an_invalid_postcode_through_the_error_summary(live_serv
     expect(page).to_have_url(re.compile(re.escape(live_server.url + profile_url) + "(#.*)?$"))
     expect(page.locator(".messages .message-success")).to_be_visible()
     expect(page.locator('section[aria-labelledby="contact-heading"]')).to_contain_text(
-        "04105 Leipzig")
+        "04105 Leipzig"
+    )
     municipality.refresh_from_db()
     assert municipality.postcode == "04105"
+    browser_problems.assert_none(page)
