@@ -102,12 +102,11 @@ NETWORK_TEXTS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The coordination office of each network, by the start of its name in facts.json.
 COORDINATION = {
-    "Netzwerk Immovielien": "Montag Stiftung Urbane Räume",
+    "Netzwerk Immovielien": "Montag Stiftung",
     "Starke Orte Netzwerk (Kommunen-Netzwerk für Gestaltungsräume)": "Netzwerk Zukunftsorte",
-    "Gemeinsam für das Quartier": (
-        "Deutscher Verband für Wohnungswesen, Städtebau und Raumordnung e.V."
-    ),
+    "Gemeinsam für das Quartier": "Deutscher Verband für Wohnungswesen",
 }
 
 KIND_DESCRIPTIONS = {
@@ -251,7 +250,11 @@ def demo_load() -> list[tuple[str, str, str]]:
             defaults={
                 "name": entry["name"],
                 **{k: v for k, v in texts.items() if k != "slug"},
-                "coordination_office": organisations[COORDINATION[entry["name"]]],
+                "coordination_office": next(
+                    org
+                    for name, org in organisations.items()
+                    if name.startswith(COORDINATION[entry["name"]])
+                ),
             },
         )
         networks[entry["name"]] = network

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from allmende.core.images import image_reencode
 from allmende.core.models import State
 from allmende.networks.models import (
+    ORGANISATION_EDITABLE_FIELDS,
     ApplicationStatus,
     MembershipApplication,
     Network,
@@ -43,25 +44,7 @@ class DirectoryFilterForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "street",
-            "postcode",
-            "city",
-            "state",
-            "lat",
-            "lon",
-            "website",
-            "email",
-            "phone",
-            "description",
-            "logo",
-            "population",
-            "ags",
-            "vacancy_projects",
-            "contact_role",
-        ]
+        fields = ORGANISATION_EDITABLE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "vacancy_projects": forms.Textarea(attrs={"rows": 4}),

@@ -113,6 +113,28 @@ class Organisation(TimeStampedModel):
         return self.lat is not None and self.lon is not None
 
 
+# The profile fields that editors may change (forms and API); the slug stays stable.
+ORGANISATION_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "street",
+    "postcode",
+    "city",
+    "state",
+    "lat",
+    "lon",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "logo",
+    "population",
+    "ags",
+    "vacancy_projects",
+    "contact_role",
+)
+
+
 class Network(TimeStampedModel):
     """An alliance of organisations with a coordination office."""
 

@@ -13,6 +13,7 @@ from allmende.core.mail import email_enqueue
 from allmende.core.places import place_find
 from allmende.core.text import unique_slug
 from allmende.networks.models import (
+    ORGANISATION_EDITABLE_FIELDS,
     ApplicationEvent,
     ApplicationStatus,
     Membership,
@@ -48,26 +49,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     ApplicationStatus.ACCEPTED: frozenset(),
     ApplicationStatus.DECLINED: frozenset(),
 }
-
-ORGANISATION_EDITABLE_FIELDS = (
-    "name",
-    "kind",
-    "street",
-    "postcode",
-    "city",
-    "state",
-    "lat",
-    "lon",
-    "website",
-    "email",
-    "phone",
-    "description",
-    "logo",
-    "population",
-    "ags",
-    "vacancy_projects",
-    "contact_role",
-)
 
 
 def _coordinator_emails(network: Network) -> list[str]:
