@@ -36,7 +36,11 @@ APP_VARIABLES = (
 
 
 def _run(tmp_path, args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    child_env = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
+    child_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in APP_VARIABLES and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     child_env.update(
         DJANGO_SETTINGS_MODULE="allmende.settings",
         ALLMENDE_DATA_DIR=str(tmp_path),

@@ -130,3 +130,14 @@ def test_every_page_has_a_strict_csp(client, path):
     assert csp["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in csp["script-src"]
     assert "'unsafe-eval'" not in csp["script-src"]
+
+
+@pytest.mark.django_db
+def test_english_browser_still_sees_german_until_it_switches(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="de"' in response.content.decode()
+    assert response["Content-Language"] == "de"
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE")
+    assert 'lang="en"' in response.content.decode()

@@ -13,8 +13,10 @@ from playwright.sync_api import Page, expect
 from tests.factories import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls that the
-# tests make around it are still synchronous and safe.
+# tests make around it (fixtures included) are still synchronous and safe. Subprocesses that
+# run deployment checks drop this variable again (tests/core/test_settings.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

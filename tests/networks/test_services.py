@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from allmende.accounts.models import User
 from allmende.networks import services
@@ -568,3 +569,54 @@ def test_people_outside_the_group_may_not_add_documents(world, working_group, ro
             group=working_group, actor=getattr(world, role), title="Protokoll", file=_pdf()
         )
     assert not WorkingGroupDocument.objects.exists()
+
+
+def _png_upload(name="logo.png", size=(40, 20)):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_editor_uploads_logo_through_the_form_and_it_is_reencoded_then_cleared(world, client):
+    client.force_login(world.editor)
+    url = reverse("networks:organisation_edit", kwargs={"slug": world.organisation.slug})
+    data = {
+        "name": world.organisation.name,
+        "kind": world.organisation.kind,
+        "city": "Leipzig",
+        "state": "Sachsen",
+        "lat": "51.3397",
+        "lon": "12.3731",
+    }
+
+    response = client.post(url, {**data, "logo": _png_upload(size=(2000, 500))})
+    assert response.status_code == 302
+    world.organisation.refresh_from_db()
+    assert world.organisation.logo.name.endswith(".jpg")
+    from PIL import Image
+
+    with Image.open(world.organisation.logo.path) as stored:
+        assert max(stored.size) == 800  # scaled down on re-encoding
+
+    response = client.post(url, {**data, "logo-clear": "on"})
+    assert response.status_code == 302
+    world.organisation.refresh_from_db()
+    assert not world.organisation.logo
+
+
+def test_logo_that_is_not_an_image_is_refused_with_a_field_error(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.editor)
+    url = reverse("networks:organisation_edit", kwargs={"slug": world.organisation.slug})
+    fake = SimpleUploadedFile("logo.png", b"MZ not an image", content_type="image/png")
+    response = client.post(
+        url, {"name": "X Y", "kind": "initiative", "city": "Leipzig", "logo": fake}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"]

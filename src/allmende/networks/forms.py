@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from allmende.core.forms import GermanBlankChoiceMixin
 from allmende.core.images import image_reencode
 from allmende.core.models import State
 from allmende.networks.models import (
@@ -41,7 +42,7 @@ class DirectoryFilterForm(forms.Form):
         ]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GermanBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ORGANISATION_EDITABLE_FIELDS
@@ -77,7 +78,7 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipApplicationForm(forms.ModelForm):
+class MembershipApplicationForm(GermanBlankChoiceMixin, forms.ModelForm):
     # A field that people never see; bots fill it in.
     website_url = forms.CharField(
         label=_("Leave this field empty"),

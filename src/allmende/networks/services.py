@@ -103,8 +103,14 @@ def organisation_update(
         raise PermissionDenied(_("You may not edit this organisation."))
     old_city, old_position = organisation.city, (organisation.lat, organisation.lon)
     for key, value in data.items():
-        if key in ORGANISATION_EDITABLE_FIELDS:
-            setattr(organisation, key, value)
+        if key not in ORGANISATION_EDITABLE_FIELDS:
+            continue
+        if key == "logo":
+            if value is None:  # unchanged upload field
+                continue
+            if value is False:  # the form's "clear" box
+                value = ""
+        setattr(organisation, key, value)
     moved_town = organisation.city != old_city
     if moved_town and (organisation.lat, organisation.lon) == old_position:
         # A new town without new coordinates: place the organisation at the new town's centre

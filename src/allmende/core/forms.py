@@ -1,0 +1,25 @@
+"""Form helpers shared by the apps."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+BLANK_LABEL = _("– please choose –")
+
+
+class GermanBlankChoiceMixin:
+    """Give every single-choice select an empty option with our own translated label instead
+    of Django's default text (model choice fields set ``empty_label`` themselves)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField | forms.ModelChoiceField
+            ):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "":
+                    field.choices = [("", BLANK_LABEL), *choices[1:]]
