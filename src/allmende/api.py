@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from allmende.core.api import reject_nul_characters
 from allmende.networks.api import router as networks_router
 
 api = NinjaAPI(
@@ -75,4 +76,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
+api.add_decorator(reject_nul_characters)
 api.add_router("/", networks_router)

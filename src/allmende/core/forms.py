@@ -20,6 +20,6 @@ class GermanBlankChoiceMixin:
             if isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.MultipleChoiceField | forms.ModelChoiceField
             ):
-                choices = list(field.choices)
+                choices = list(field.choices)  # type: ignore[arg-type]
                 if choices and choices[0][0] == "":
                     field.choices = [("", BLANK_LABEL), *choices[1:]]

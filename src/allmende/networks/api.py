@@ -10,7 +10,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from allmende.core.api import ERROR_RESPONSES, ErrorOut, optional_auth, token_auth
+from allmende.core.api import ERROR_RESPONSES, BodyIn, ErrorOut, optional_auth, token_auth
 from allmende.core.geo import BBox, BBoxError
 from allmende.core.models import State
 from allmende.networks import selectors, services
@@ -90,7 +90,7 @@ class OrganisationFilterIn(FilterSchema):
     q: str = Field("", max_length=200)
 
 
-class OrganisationPatchIn(Schema):
+class OrganisationPatchIn(BodyIn):
     name: str | None = Field(None, min_length=2, max_length=200)
     street: str | None = Field(None, max_length=200)
     postcode: str | None = Field(None, pattern=r"^(\d{5})?$")
@@ -117,7 +117,7 @@ class GeoJSONOut(Schema):
     features: list[dict[str, Any]]
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(BodyIn):
     network: str = Field(description="slug of the network")
     org_name: str = Field(min_length=2, max_length=200)
     org_kind: OrganisationKind
@@ -153,7 +153,7 @@ def _filters(params: OrganisationFilterIn | MapQuery) -> selectors.OrganisationF
     )
 
 
-@router.get("/networks", response=list[NetworkOut], summary="List networks")
+@router.get("/networks", response={200: list[NetworkOut], 422: ErrorOut}, summary="List networks")
 @paginate(Pagination)
 def network_list(request: HttpRequest) -> Any:
     return selectors.network_list().order_by("name")
@@ -164,7 +164,11 @@ def network_detail(request: HttpRequest, slug: str) -> Any:
     return get_object_or_404(selectors.network_list(), slug=slug)
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], 422: ErrorOut},
+    summary="List organisations",
+)
 @paginate(Pagination)
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilterIn]) -> Any:
     return selectors.organisation_list(filters=_filters(filters))
@@ -220,6 +224,8 @@ def organisation_patch(request: HttpRequest, slug: str, payload: OrganisationPat
     auth=[token_auth, lambda request: True],
     response={201: ApplicationOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Apply for membership in a network",
+    # The token is optional (anonymous applications are welcome); `{}` says so in OpenAPI.
+    openapi_extra={"security": [{}]},
 )
 def application_create(request: HttpRequest, payload: ApplicationIn) -> Any:
     if is_ratelimited(
