@@ -185,10 +185,11 @@ def test_postgres_settings_get_no_sqlite_options(tmp_path):
     assert "init_command" not in database["OPTIONS"]
 
 
-def test_current_test_database_uses_immediate_transactions_when_it_is_sqlite(db):
-    if connection.vendor != "sqlite":
-        pytest.skip("the test database is not SQLite")
-    options = settings.DATABASES["default"]["OPTIONS"]
-
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert "journal_mode=WAL" in options["init_command"]
+def test_current_test_database_has_the_options_of_its_engine(db):
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if connection.vendor == "sqlite":
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in options["init_command"]
+    else:
+        assert connection.vendor == "postgresql"
+        assert "transaction_mode" not in options
