@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -31,7 +31,6 @@ class OrganisationFilters:
     kinds: tuple[str, ...] = ()
     states: tuple[str, ...] = ()
     q: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def network_list() -> QuerySet[Network]:
