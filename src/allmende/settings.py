@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "allmende.core",
     "allmende.accounts",
     "allmende.networks",
+    "allmende.properties",
+    "allmende.needs",
 ]
 
 MIDDLEWARE = [

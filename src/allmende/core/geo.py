@@ -5,6 +5,7 @@ when there are many, it gets one cluster per grid cell (count and mean position)
 the database so that 100 000 points never travel to Python.
 """
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -97,3 +98,38 @@ def cluster_points(
         {"count": r["count"], "lat": float(r["mean_lat"]), "lon": float(r["mean_lon"])}
         for r in rows
     ]
+
+
+EARTH_RADIUS_M = 6_371_008.8
+MIN_SHIFT_SHARE = 0.3
+
+
+def point_shift(lat: float, lon: float, *, radius_m: float, salt: str) -> tuple[float, float]:
+    """A public stand-in for a sensitive location: a point within ``radius_m`` of the real one,
+    at least ``MIN_SHIFT_SHARE`` of the radius away from it, in a direction and distance
+    derived from ``salt``.
+
+    The same salt always gives the same point (so the public marker does not wander and cannot
+    be averaged out over requests); the salt is a random secret kept with the object, so the
+    shift cannot be undone from public data.
+    """
+    if radius_m <= 0:
+        return lat, lon
+    digest = hashlib.sha256(salt.encode()).digest()
+    angle = int.from_bytes(digest[:8], "big") / 2**64 * 2 * math.pi
+    share = int.from_bytes(digest[8:16], "big") / 2**64
+    # Uniform over the ring between MIN_SHIFT_SHARE·r and r (area-uniform, not radius-uniform).
+    inner = MIN_SHIFT_SHARE**2
+    distance = radius_m * math.sqrt(inner + (1 - inner) * share)
+    delta_lat = distance * math.cos(angle) / EARTH_RADIUS_M
+    delta_lon = distance * math.sin(angle) / (EARTH_RADIUS_M * math.cos(math.radians(lat)))
+    return lat + math.degrees(delta_lat), lon + math.degrees(delta_lon)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))

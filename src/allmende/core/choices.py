@@ -1,0 +1,37 @@
+"""Vocabularies shared by properties, space needs and the matching engine."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Use(models.TextChoices):
+    """Uses a property is suitable for and a group is looking for (SPEC §2)."""
+
+    MULTIGENERATIONAL_HOUSING = "multigenerational_housing", _("Multi-generational housing")
+    MEETING_PLACE = "meeting_place", _("Meeting place")
+    SOCIOCULTURE = "socioculture", _("Sociocultural centre")
+    COWORKING = "coworking", _("Coworking")
+    WORKSHOPS = "workshops", _("Workshops")
+    FOUNDER_HUB = "founder_hub", _("Founder hub")
+    HOUSING = "housing", _("Housing")
+    COMMERCE = "commerce", _("Commerce")
+    CULTURE = "culture", _("Culture")
+    EDUCATION = "education", _("Education")
+    CARE = "care", _("Care")
+    OTHER = "other", _("Other")
+
+
+class TransferModel(models.TextChoices):
+    SALE = "sale", _("Sale")
+    LEASEHOLD = "leasehold", _("Leasehold (Erbbaurecht)")
+    RENT = "rent", _("Rent")
+    INTERIM = "interim", _("Interim use")
+
+
+class Condition(models.IntegerChoices):
+    """Building condition; a group's willingness to renovate uses the same scale."""
+
+    GOOD = 0, _("good")
+    NEEDS_REPAIR = 1, _("needs repairs")
+    NEEDS_RENOVATION = 2, _("needs renovation")
+    SHELL = 3, _("shell, complete refurbishment")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PropertiesConfig(AppConfig):
+    name = "allmende.properties"
+    label = "properties"
+    verbose_name = _("Properties")

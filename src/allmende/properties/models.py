@@ -1,0 +1,254 @@
+"""Vacant buildings and plots, their status timeline and their place in the development
+pipeline (SPEC §2)."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from allmende.core.choices import Condition
+from allmende.core.geo import point_shift
+from allmende.core.models import State, TimeStampedModel
+from allmende.networks.models import Organisation
+
+
+class PropertyKind(models.TextChoices):
+    VACANT = "vacant", _("Vacancy (Leerstand)")
+    EXISTING = "existing", _("Existing stock (Bestand)")
+    BROWNFIELD = "brownfield", _("Brownfield (Brache)")
+    VACANT_LOT = "vacant_lot", _("Vacant lot (Baulücke)")
+
+
+class BuildingType(models.TextChoices):
+    RESIDENTIAL = "residential", _("residential")
+    COMMERCIAL = "commercial", _("commercial")
+    INDUSTRIAL = "industrial", _("industrial")
+    HISTORICAL = "historical", _("historical")
+    PUBLIC = "public", _("public")
+    AGRICULTURAL = "agricultural", _("agricultural")
+    OTHER = "other", _("other")
+
+
+class VacancyDegree(models.TextChoices):
+    PARTIAL = "partial", _("partly vacant")
+    COMPLETE = "complete", _("completely vacant")
+
+
+class OwnerKind(models.TextChoices):
+    PRIVATE = "private", _("private")
+    BUSINESS = "business", _("business")
+    PUBLIC = "public", _("public")
+    MUNICIPAL = "municipal", _("municipal")
+
+
+class PropertyStatus(models.TextChoices):
+    VACANT = "vacant", _("vacant")
+    INTERIM_USE = "interim_use", _("interim use")
+    IN_PROCEDURE = "in_procedure", _("in an allocation procedure")
+    ALLOCATED = "allocated", _("allocated")
+    RENTED_SOLD = "rented_sold", _("rented or sold")
+    UNDER_CONSTRUCTION = "under_construction", _("under construction")
+    IN_OPERATION = "in_operation", _("in operation")
+    DEMOLISHED = "demolished", _("demolished")
+
+
+class PipelineStage(models.IntegerChoices):
+    """The owner's steps of common-good development."""
+
+    RESEARCH = 1, _("1 Research")
+    VISION = 2, _("2 Vision and goals")
+    TEAM = 3, _("3 Team and partners")
+    ALLOCATION = 4, _("4 Allocation")
+    CONTRACT = 5, _("5 Contract and handover")
+    SUPPORT = 6, _("6 Support after the handover")
+
+
+class Moderation(models.TextChoices):
+    """Properties entered by owners are approved; reports by visitors wait for a coordinator."""
+
+    APPROVED = "approved", _("approved")
+    PENDING = "pending", _("waiting for moderation")
+    REJECTED = "rejected", _("rejected")
+
+
+def _privacy_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class Property(TimeStampedModel):
+    """A building or plot registered on the platform (Objekt)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PropertyKind.choices)
+    building_type = models.CharField(
+        _("building type"), max_length=20, choices=BuildingType.choices, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    usable_area = models.PositiveIntegerField(_("usable area (m²)"), null=True, blank=True)
+    plot_area = models.PositiveIntegerField(_("plot area (m²)"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), null=True, blank=True, validators=[MaxValueValidator(200)]
+    )
+    year_built = models.PositiveSmallIntegerField(
+        _("year built"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(800), MaxValueValidator(2100)],
+    )
+    epoch = models.CharField(_("epoch"), max_length=80, blank=True)
+    condition = models.PositiveSmallIntegerField(
+        _("condition"), choices=Condition.choices, default=Condition.NEEDS_REPAIR
+    )
+    listed_building = models.BooleanField(_("listed building (Denkmal)"), default=False)
+    accessible = models.BooleanField(_("step-free access"), default=False)
+    vacant_since = models.DateField(_("vacant since"), null=True, blank=True)
+    vacancy_degree = models.CharField(
+        _("degree of vacancy"), max_length=10, choices=VacancyDegree.choices, blank=True
+    )
+    # Exact location: shown only to the owner organisation, coordinators and admins when the
+    # property is sensitive.
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("town"), max_length=120)
+    state = models.CharField(_("state"), max_length=32, choices=State.choices)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    is_sensitive = models.BooleanField(_("hide the exact location"), default=False)
+    privacy_radius_m = models.PositiveIntegerField(
+        _("radius of the public location (m)"),
+        default=500,
+        validators=[MinValueValidator(100), MaxValueValidator(20_000)],
+    )
+    privacy_salt = models.CharField(max_length=32, default=_privacy_salt, editable=False)
+    public_lat = models.FloatField(null=True, blank=True, editable=False)
+    public_lon = models.FloatField(null=True, blank=True, editable=False)
+    owner_kind = models.CharField(_("owner"), max_length=12, choices=OwnerKind.choices)
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="properties",
+    )
+    transfer_sale = models.BooleanField(_("for sale"), default=False)
+    transfer_leasehold = models.BooleanField(_("leasehold (Erbbaurecht)"), default=False)
+    leasehold_term_years = models.PositiveSmallIntegerField(
+        _("leasehold term (years)"), null=True, blank=True, validators=[MaxValueValidator(199)]
+    )
+    leasehold_rate_percent = models.DecimalField(
+        _("ground rent (% of land value per year)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    transfer_rent = models.BooleanField(_("for rent"), default=False)
+    transfer_interim = models.BooleanField(_("interim use"), default=False)
+    asking_price = models.DecimalField(
+        _("asking price (€)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    asking_rent = models.DecimalField(
+        _("asking rent (€ per m² and month)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    suitable_uses = models.JSONField(_("suitable uses"), default=list, blank=True)
+    status = models.CharField(
+        _("current status"),
+        max_length=20,
+        choices=PropertyStatus.choices,
+        default=PropertyStatus.VACANT,
+        editable=False,
+    )
+    pipeline_stage = models.PositiveSmallIntegerField(
+        _("pipeline stage"), choices=PipelineStage.choices, default=PipelineStage.RESEARCH
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.APPROVED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        ordering = ["title", "pk"]
+        indexes = [
+            models.Index(fields=["public_lat", "public_lon"], name="property_public_latlon"),
+            models.Index(fields=["state", "kind", "status"], name="property_state_kind_status"),
+            models.Index(
+                fields=["owner_organisation", "pipeline_stage"], name="property_owner_stage"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="property_lat_lon_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(pipeline_stage__gte=1, pipeline_stage__lte=6),
+                name="property_pipeline_stage_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.city})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.public_lat, self.public_lon = self.public_position()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def public_position(self) -> tuple[float | None, float | None]:
+        """The coordinates everyone may see: the exact ones, or for a sensitive property a
+        stable point within its privacy radius."""
+        if self.lat is None or self.lon is None:
+            return None, None
+        if not self.is_sensitive:
+            return self.lat, self.lon
+        return point_shift(
+            self.lat, self.lon, radius_m=self.privacy_radius_m, salt=self.privacy_salt
+        )
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def transfer_models(self) -> list[str]:
+        return [
+            name
+            for name, offered in (
+                ("sale", self.transfer_sale),
+                ("leasehold", self.transfer_leasehold),
+                ("rent", self.transfer_rent),
+                ("interim", self.transfer_interim),
+            )
+            if offered
+        ]
+
+
+class PropertyStatusChange(models.Model):
+    """One dated, attributed entry of a property's status timeline."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=20, choices=PropertyStatus.choices)
+    valid_from = models.DateField(_("since"), default=timezone.localdate)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["valid_from", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.property}: {self.get_status_display()} ({self.valid_from})"
