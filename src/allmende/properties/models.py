@@ -141,7 +141,7 @@ class Property(TimeStampedModel):
         _("leasehold term (years)"), null=True, blank=True, validators=[MaxValueValidator(199)]
     )
     leasehold_rate_percent = models.DecimalField(
-        _("ground rent (% of land value per year)"),
+        _("ground rent (percent of the land value per year)"),
         max_digits=4,
         decimal_places=2,
         null=True,
