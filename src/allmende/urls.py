@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("allmende.core.urls")),
     path("konto/", include("allmende.accounts.urls")),
     path("", include("allmende.networks.urls")),
+    path("objekte/", include("allmende.properties.urls")),
+    path("raumgesuche/", include("allmende.needs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -173,6 +173,8 @@ class Property(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Only for reports by visitors: where the coordination office may ask questions.
+    reporter_email = models.EmailField(_("e-mail of the person reporting"), blank=True)
 
     class Meta:
         verbose_name = _("property")

@@ -9,12 +9,14 @@ from typing import Any
 
 import rules
 
+from allmende.networks.models import Membership, MembershipStatus, Organisation
 from allmende.networks.rules import (
     is_admin,
     is_coordinator_of_organisations_network,
+    is_network_coordinator,
     is_organisation_editor,
 )
-from allmende.properties.models import Property
+from allmende.properties.models import Moderation, Property
 
 
 @rules.predicate
@@ -40,6 +42,27 @@ def coordinates_owners_network(user: Any, prop: Property | None) -> bool:
 
 
 @rules.predicate
+def belongs_to_organisation(user: Any, organisation: Organisation | None) -> bool:
+    """The user has any role (member or editor) in the organisation."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    return user.organisation_roles.filter(organisation=organisation).exists()
+
+
+@rules.predicate
+def coordinates_report_area(user: Any, prop: Property | None) -> bool:
+    """A visitor's report lies in a state where a member organisation of a network the user
+    coordinates is based."""
+    if prop is None or prop.moderation == Moderation.APPROVED or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        status=MembershipStatus.ACTIVE,
+        network__coordinators__user=user,
+        organisation__state=prop.state,
+    ).exists()
+
+
+@rules.predicate
 def is_not_sensitive(user: Any, prop: Property | None) -> bool:
     return prop is not None and not prop.is_sensitive
 
@@ -51,3 +74,15 @@ rules.add_perm(
 rules.add_perm(
     "properties.change_property", is_admin | is_owner_editor | coordinates_owners_network
 )
+# On an organisation: register a property for it as its owner.
+rules.add_perm(
+    "properties.add_property",
+    is_admin | is_organisation_editor | is_coordinator_of_organisations_network,
+)
+# Pipeline boards: one per owner organisation, one per network.
+rules.add_perm(
+    "properties.view_organisation_pipeline",
+    is_admin | belongs_to_organisation | is_coordinator_of_organisations_network,
+)
+rules.add_perm("properties.view_network_pipeline", is_admin | is_network_coordinator)
+rules.add_perm("properties.moderate_report", is_admin | coordinates_report_area)

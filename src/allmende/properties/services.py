@@ -1,14 +1,152 @@
-"""Writes on properties: the status timeline and the pipeline."""
+"""Writes on properties: registration and editing, reports by visitors and their moderation,
+the status timeline and the pipeline."""
 
 import datetime
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allmende.accounts.models import User
-from allmende.properties.models import PipelineStage, Property, PropertyStatusChange
+from allmende.core.places import place_find
+from allmende.networks.models import Organisation
+from allmende.properties.models import (
+    Moderation,
+    OwnerKind,
+    PipelineStage,
+    Property,
+    PropertyKind,
+    PropertyStatusChange,
+)
+
+# What owners may set through the form (and the API); status and pipeline stage have their
+# own services, moderation and publication of reports too.
+PROPERTY_EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "building_type",
+    "description",
+    "usable_area",
+    "plot_area",
+    "floors",
+    "year_built",
+    "epoch",
+    "condition",
+    "listed_building",
+    "accessible",
+    "vacant_since",
+    "vacancy_degree",
+    "street",
+    "postcode",
+    "city",
+    "state",
+    "lat",
+    "lon",
+    "is_sensitive",
+    "privacy_radius_m",
+    "owner_kind",
+    "transfer_sale",
+    "transfer_leasehold",
+    "leasehold_term_years",
+    "leasehold_rate_percent",
+    "transfer_rent",
+    "transfer_interim",
+    "asking_price",
+    "asking_rent",
+    "suitable_uses",
+    "is_published",
+)
+REPORT_FIELDS = ("title", "description", "street", "postcode", "city", "state", "reporter_email")
+
+
+def property_locate(prop: Property) -> None:
+    """Fill missing coordinates with the centre of the town (places CSV, by town and state)."""
+    if prop.has_location or not prop.city:
+        return
+    place = place_find(prop.city, prop.state)
+    if place is not None:
+        prop.lat, prop.lon = place.lat, place.lon
+
+
+@transaction.atomic
+def property_create(*, organisation: Organisation, actor: User, data: dict[str, Any]) -> Property:
+    """Register a property owned by ``organisation``; its editors, coordinators of its
+    networks and admins may. Unknown keys are ignored; coordinates default to the town."""
+    if not actor.has_perm("properties.add_property", organisation):
+        raise PermissionDenied(_("You may not register properties for this organisation."))
+    prop = Property(
+        **{k: v for k, v in data.items() if k in PROPERTY_EDITABLE_FIELDS},
+        owner_organisation=organisation,
+        created_by=actor,
+        moderation=Moderation.APPROVED,
+    )
+    property_locate(prop)
+    prop.full_clean()
+    prop.save()
+    return prop
+
+
+@transaction.atomic
+def property_update(*, property: Property, actor: User, data: dict[str, Any]) -> Property:
+    """Change a property's data; those with ``properties.change_property`` may. Unknown keys
+    are ignored; a new town without new coordinates moves the property to that town."""
+    if not actor.has_perm("properties.change_property", property):
+        raise PermissionDenied(_("You may not edit this property."))
+    old_place, old_position = (property.city, property.state), (property.lat, property.lon)
+    for key, value in data.items():
+        if key in PROPERTY_EDITABLE_FIELDS:
+            setattr(property, key, value)
+    moved = (property.city, property.state) != old_place
+    if moved and (property.lat, property.lon) == old_position:
+        property.lat = property.lon = None
+    property_locate(property)
+    property.full_clean()
+    property.save()
+    return property
+
+
+@transaction.atomic
+def report_submit(*, data: dict[str, Any], reporter: User | None = None) -> Property:
+    """Store a visitor's report of a vacancy: hidden, unpublished and waiting for a
+    coordinator. Unknown keys are ignored; coordinates default to the town."""
+    prop = Property(
+        **{k: v for k, v in data.items() if k in REPORT_FIELDS},
+        kind=PropertyKind.VACANT,
+        owner_kind=OwnerKind.PRIVATE,
+        moderation=Moderation.PENDING,
+        is_published=False,
+        created_by=reporter,
+    )
+    property_locate(prop)
+    prop.full_clean()
+    prop.save()
+    return prop
+
+
+def _report_decide(*, property: Property, actor: User, moderation: str) -> Property:
+    if not actor.has_perm("properties.moderate_report", property):
+        raise PermissionDenied(_("You may not moderate this report."))
+    if property.moderation != Moderation.PENDING:
+        raise ValidationError(_("This report has already been decided."))
+    property.moderation = moderation
+    property.is_published = moderation == Moderation.APPROVED
+    property.save(update_fields=["moderation", "is_published", "updated_at"])
+    return property
+
+
+@transaction.atomic
+def report_approve(*, property: Property, actor: User) -> Property:
+    """Approve a pending report: it becomes a published property. Admins and coordinators of
+    a network with a member organisation in the report's state may."""
+    return _report_decide(property=property, actor=actor, moderation=Moderation.APPROVED)
+
+
+@transaction.atomic
+def report_reject(*, property: Property, actor: User) -> Property:
+    """Reject a pending report: it stays hidden. Same permission as ``report_approve``."""
+    return _report_decide(property=property, actor=actor, moderation=Moderation.REJECTED)
 
 
 @transaction.atomic
