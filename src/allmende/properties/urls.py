@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allmende.properties import views
+from allmende.properties import views, views_transfer
 
 app_name = "properties"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/bearbeiten/", views.property_edit, name="property_edit"),
     path("<int:pk>/status/", views.property_status, name="property_status"),
     path("<int:pk>/schritt/", views.pipeline_move, name="pipeline_move"),
+]
+
+urlpatterns += [
+    path("export.csv", views_transfer.export_csv, name="export_csv"),
+    path("export.geojson", views_transfer.export_geojson, name="export_geojson"),
+    path("importieren/", views_transfer.import_csv, name="import_csv"),
 ]
