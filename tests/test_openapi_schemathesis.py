@@ -20,16 +20,23 @@ from hypothesis import strategies as st
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from allmende.accounts.services import api_token_create
+from allmende.properties.models import Property
 from allmende.wsgi import application
+from tests.needs.factories import SpaceNeedFactory
 
 # Schema-valid input that the API still turns away with a documented error, because the rule
 # is not expressible in the schema: a bbox that is no box ("a,b", west east of east: 400), an
 # e-mail address or web address the model rejects, an application without privacy consent
-# (422). Everywhere else schema-valid input must be accepted.
+# (422), a space need whose largest area is smaller than its smallest, whose search centre is a
+# town we do not know or whose network does not exist (422). Everywhere else schema-valid input
+# must be accepted.
 SEMANTIC_REJECTIONS = [
     ("GET /api/v1/organisations.geojson", "400"),
     ("PATCH /api/v1/organisations/{slug}", "422"),
     ("POST /api/v1/membership-applications", "422"),
+    ("GET /api/v1/properties.geojson", "400"),
+    ("POST /api/v1/needs", "422"),
+    ("PATCH /api/v1/needs/{id}", "422"),
 ]
 ACCEPTED_FOR_VALID_INPUT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
@@ -62,6 +69,7 @@ KNOWN_NETWORKS = ["immovielien", "starke-orte"]
 # generated applications and profile changes get through (201, 200).
 VALID_BODY_VALUES: dict[str, list[object]] = {
     "network": KNOWN_NETWORKS,
+    "organisation": KNOWN_ORGANISATIONS,
     "contact_email": ["bewerbung@example.org"],
     "email": ["", "info@example.org"],
     "org_website": ["", "https://example.org"],
@@ -70,8 +78,19 @@ VALID_BODY_VALUES: dict[str, list[object]] = {
 }
 
 
+# Ids of a property and a space need of `stadtluecken`, filled by the `known_objects` fixture
+# before any request is generated, so that `{id}` paths find them too.
+KNOWN_IDS: dict[str, list[int]] = {"properties": [], "needs": []}
+
+
 @schema.hook
 def flatmap_path_parameters(context, path_parameters):
+    if isinstance(path_parameters, dict) and isinstance(path_parameters.get("id"), int):
+        collection = context.operation.path.split("/")[3]
+        known = KNOWN_IDS.get(collection, [])
+        return st.sampled_from([path_parameters["id"], *known]).map(
+            lambda pk: {**path_parameters, "id": pk}
+        )
     if not isinstance(path_parameters, dict) or not isinstance(path_parameters.get("slug"), str):
         return st.just(path_parameters)
     known = KNOWN_NETWORKS if "/networks/" in context.operation.path else KNOWN_ORGANISATIONS
@@ -144,8 +163,25 @@ def editor_token(world) -> str:
     return api_token_create(user=world.editor, name="schemathesis")[1]
 
 
+@pytest.fixture
+def known_objects(world):
+    prop = Property.objects.create(
+        title="Altes Kaufhaus",
+        kind="vacant",
+        city="Leipzig",
+        state="Sachsen",
+        owner_kind="private",
+        owner_organisation=world.organisation,
+        is_published=True,
+    )
+    need = SpaceNeedFactory(organisation=world.organisation)
+    KNOWN_IDS.update(properties=[prop.pk], needs=[need.pk])
+    yield
+    KNOWN_IDS.update(properties=[], needs=[])
+
+
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_real_request_handler")
+@pytest.mark.usefixtures("_real_request_handler", "known_objects")
 @schema.parametrize()
 @hypothesis.settings(
     max_examples=40,

@@ -9,7 +9,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from allmende.core.api import reject_nul_characters
+from allmende.needs.api import router as needs_router
 from allmende.networks.api import router as networks_router
+from allmende.properties.api import router as properties_router
 
 api = NinjaAPI(
     title="Allmende API",
@@ -78,3 +80,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_decorator(reject_nul_characters)
 api.add_router("/", networks_router)
+api.add_router("/", properties_router)
+api.add_router("/", needs_router)
