@@ -307,7 +307,7 @@ def test_an_export_can_be_imported_again(world, props):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "UTF-8"),
         (b"title,kind\x00,city\n", "CSV"),
         (b"", "CSV"),
-        (b"title,kind,city,state,owner_kind\n", "rows"),
+        (b"title,kind,city,state,owner_kind\n", "Kopfzeile"),
     ],
     ids=["latin-1", "png", "nul", "empty", "header-only"],
 )
