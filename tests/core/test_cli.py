@@ -21,8 +21,6 @@ from allmende.networks.models import (
     WorkingGroup,
 )
 
-FACTS = Path("/work/shared/seed-data/facts.json")
-
 
 def _counts() -> dict[str, int]:
     return {
@@ -55,7 +53,7 @@ def test_demo_facts_are_found_next_to_the_repository_by_default(no_facts_overrid
     expected = Path(settings.PROJECT_DIR).parent / "shared" / "seed-data" / "facts.json"
 
     assert demo.facts_path() == expected
-    assert demo.facts_path().resolve() == FACTS.resolve()
+    assert demo.facts_path().is_file()
     assert demo.load_facts()["networks"]
 
 
