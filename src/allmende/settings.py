@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allmende.networks",
     "allmende.properties",
     "allmende.needs",
+    "allmende.matching",
 ]
 
 MIDDLEWARE = [

@@ -35,3 +35,13 @@ class Condition(models.IntegerChoices):
     NEEDS_REPAIR = 1, _("needs repairs")
     NEEDS_RENOVATION = 2, _("needs renovation")
     SHELL = 3, _("shell, complete refurbishment")
+
+
+class Licence(models.TextChoices):
+    """Licences under which a photo may be shown; every photo on the platform names one."""
+
+    CC0 = "cc0", "CC0 1.0"
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    OWN = "own", _("own photo, use granted to the platform")
+    PERMISSION = "permission", _("used with the author's permission")

@@ -84,6 +84,7 @@ class SpaceNeed(TimeStampedModel):
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

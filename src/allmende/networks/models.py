@@ -53,6 +53,7 @@ class Organisation(TimeStampedModel):
     vacancy_projects = models.TextField(_("vacancy projects"), blank=True)
     contact_role = models.CharField(_("contact role"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
     # Fine grid cells (about 0.0055°) computed by the database, so that the map's clusters are
     # an integer GROUP BY instead of floating-point arithmetic on every row. CAST truncates on
     # SQLite and rounds on PostgreSQL; cells are then offset by half a fine cell, which does

@@ -6,12 +6,13 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from allmende.core.choices import Condition
-from allmende.core.geo import point_shift
+from allmende.core.choices import Condition, Licence
+from allmende.core.geo import GRID_CELLS_PER_DEGREE, point_shift
 from allmende.core.models import State, TimeStampedModel
 from allmende.networks.models import Organisation
 
@@ -167,6 +168,7 @@ class Property(TimeStampedModel):
         _("pipeline stage"), choices=PipelineStage.choices, default=PipelineStage.RESEARCH
     )
     is_published = models.BooleanField(_("published"), default=False)
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
     moderation = models.CharField(
         _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.APPROVED
     )
@@ -175,6 +177,18 @@ class Property(TimeStampedModel):
     )
     # Only for reports by visitors: where the coordination office may ask questions.
     reporter_email = models.EmailField(_("e-mail of the person reporting"), blank=True)
+    # Fine grid cells of the public position for the map's server-side clusters (as on
+    # Organisation): an integer GROUP BY in the database.
+    grid_x = models.GeneratedField(
+        expression=Cast((F("public_lon") + 180.0) * GRID_CELLS_PER_DEGREE, models.IntegerField()),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    grid_y = models.GeneratedField(
+        expression=Cast((F("public_lat") + 90.0) * GRID_CELLS_PER_DEGREE, models.IntegerField()),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("property")
@@ -182,6 +196,9 @@ class Property(TimeStampedModel):
         ordering = ["title", "pk"]
         indexes = [
             models.Index(fields=["public_lat", "public_lon"], name="property_public_latlon"),
+            models.Index(
+                fields=["public_lat", "public_lon", "grid_x", "grid_y"], name="property_map_idx"
+            ),
             models.Index(fields=["state", "kind", "status"], name="property_state_kind_status"),
             models.Index(
                 fields=["owner_organisation", "pipeline_stage"], name="property_owner_stage"
@@ -254,3 +271,60 @@ class PropertyStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property}: {self.get_status_display()} ({self.valid_from})"
+
+
+class PropertyPhoto(models.Model):
+    """A photo of a property, re-encoded on upload, always with author and licence."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="properties/photos/%Y/")
+    alt_text = models.CharField(
+        _("description for screen readers"), max_length=200, help_text=_("What can be seen?")
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=120)
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class DocumentKind(models.TextChoices):
+    EXPOSE = "expose", _("exposé")
+    EXPERT_REPORT = "expert_report", _("expert report")
+    PLAN = "plan", _("plan")
+    OTHER = "other", _("other document")
+
+
+class PropertyDocument(models.Model):
+    """A document about a property (exposé, expert report, plan); public or only for the
+    people who may see the exact location."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to="properties/documents/%Y/")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    is_public = models.BooleanField(_("visible to everyone"), default=False)
+    size_bytes = models.PositiveIntegerField(default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

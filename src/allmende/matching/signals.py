@@ -1,0 +1,1 @@
+"""Recompute stored recommendations in the background when a property or need changes."""
