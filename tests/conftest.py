@@ -25,6 +25,10 @@ def _test_settings(settings):
     settings.SITE_URL = "http://testserver"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    # Saves of a previous test whose transaction was rolled back leave nothing queued.
+    from allmende.matching import signals
+
+    signals._state.pending = None
 
 
 @dataclass

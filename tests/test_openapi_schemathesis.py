@@ -28,13 +28,15 @@ from tests.needs.factories import SpaceNeedFactory
 # is not expressible in the schema: a bbox that is no box ("a,b", west east of east: 400), an
 # e-mail address or web address the model rejects, an application without privacy consent
 # (422), a space need whose largest area is smaller than its smallest, whose search centre is a
-# town we do not know or whose network does not exist (422). Everywhere else schema-valid input
-# must be accepted.
+# town we do not know or whose network does not exist (422), a property with only one of its two
+# coordinates (422). Everywhere else schema-valid input must be accepted.
 SEMANTIC_REJECTIONS = [
     ("GET /api/v1/organisations.geojson", "400"),
     ("PATCH /api/v1/organisations/{slug}", "422"),
     ("POST /api/v1/membership-applications", "422"),
     ("GET /api/v1/properties.geojson", "400"),
+    ("POST /api/v1/properties", "422"),
+    ("PATCH /api/v1/properties/{id}", "422"),
     ("POST /api/v1/needs", "422"),
     ("PATCH /api/v1/needs/{id}", "422"),
 ]

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from allmende.core.api import reject_nul_characters
+from allmende.matching.api import router as matching_router
 from allmende.needs.api import router as needs_router
 from allmende.networks.api import router as networks_router
 from allmende.properties.api import router as properties_router
@@ -82,3 +83,4 @@ api.add_decorator(reject_nul_characters)
 api.add_router("/", networks_router)
 api.add_router("/", properties_router)
 api.add_router("/", needs_router)
+api.add_router("/", matching_router)

@@ -151,6 +151,10 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Files served only through permission-checking views (non-public property documents). Empty:
+# MEDIA_ROOT/private, which the demo's media view refuses; a production web server serving
+# MEDIA_ROOT must exclude that folder or PRIVATE_MEDIA_ROOT must point elsewhere.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -168,6 +172,9 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload limits for a property's photos (before re-encoding) and PDF documents.
+PROPERTY_PHOTO_MAX_BYTES = env.int("PROPERTY_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PROPERTY_DOCUMENT_MAX_BYTES = env.int("PROPERTY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # E-mail: console in the demo, anything via EMAIL_URL (smtp://user:pass@host:587?tls=true);
 # production defaults to the local mail server.

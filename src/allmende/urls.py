@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("allmende.core.urls")),
     path("konto/", include("allmende.accounts.urls")),
     path("", include("allmende.networks.urls")),
+    path("", include("allmende.matching.urls")),
     path("objekte/", include("allmende.properties.urls")),
     path("raumgesuche/", include("allmende.needs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -24,5 +25,6 @@ urlpatterns = [
 if not settings.PRODUCTION:
     # The demo serves uploads itself; production serves them from its web server or S3.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # Never the private folder: those files go through permission-checking views.
+        re_path(r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

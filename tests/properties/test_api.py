@@ -508,15 +508,16 @@ def test_geojson_filters_by_bbox_on_the_public_position_and_by_fields(client, ca
     assert [f["properties"]["title"] for f in brownfields["features"]] == ["A Scheune"]
 
 
-def test_geojson_is_capped_with_a_flag(client, db, monkeypatch):
-    monkeypatch.setattr("allmende.properties.api.MAX_POINTS", 2)
+def test_geojson_with_too_many_points_gives_clusters(client, db, monkeypatch):
+    monkeypatch.setattr("allmende.properties.selectors.MAX_POINTS", 2)
     for n in range(3):
         make_property(title=f"Haus {n}")
 
     body = client.get(f"{API}/properties.geojson").json()
 
-    assert body["truncated"] is True
-    assert [f["properties"]["title"] for f in body["features"]] == ["Haus 0", "Haus 1"]
+    assert body["clustered"] is True
+    assert body["truncated"] is False
+    assert sum(f["properties"]["count"] for f in body["features"]) == 3
 
 
 @pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "10,50,5,55", "nan,1,2,3"])

@@ -115,3 +115,41 @@ def test_pipeline_refuses_stages_outside_one_to_six(stage):
 def test_transfer_models_lists_the_offered_ones():
     prop = make_property(transfer_leasehold=True, transfer_interim=True)
     assert prop.transfer_models == ["leasehold", "interim"]
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(51.3, None), (None, 12.3)])
+def test_database_refuses_half_a_position(db, lat, lon):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Property.objects.create(
+            title="Halbe Lage",
+            kind="vacant",
+            city="Leipzig",
+            state="Sachsen",
+            owner_kind="private",
+            lat=lat,
+            lon=lon,
+        )
+
+
+def test_service_names_the_missing_coordinate(db):
+    from allmende.networks.models import Organisation
+
+    organisation = OrganisationFactory()
+    admin = UserFactory(is_superuser=True)
+    with pytest.raises(ValidationError) as error:
+        services.property_create(
+            organisation=organisation,
+            actor=admin,
+            data={
+                "title": "Halbe Lage",
+                "kind": "vacant",
+                "city": "Leipzig",
+                "state": "Sachsen",
+                "owner_kind": "private",
+                "lat": 51.3,
+            },
+        )
+    assert "lon" in error.value.message_dict
+    assert not Organisation.objects.filter(pk=organisation.pk, properties__isnull=False).exists()

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from allmende.properties.models import Property, PropertyStatusChange
+from allmende.properties.forms_media import PropertyDocumentForm, PropertyPhotoForm
+from allmende.properties.models import (
+    Property,
+    PropertyDocument,
+    PropertyPhoto,
+    PropertyStatusChange,
+)
 
 
 class PropertyStatusChangeInline(admin.TabularInline):
@@ -8,6 +14,25 @@ class PropertyStatusChangeInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["status", "valid_from", "note", "actor", "created_at"]
     can_delete = False
+
+
+class PropertyPhotoInline(admin.StackedInline):
+    """Uses the site's form so that photos uploaded here are size-checked and re-encoded too."""
+
+    model = PropertyPhoto
+    form = PropertyPhotoForm
+    extra = 0
+    fields = ["image", "alt_text", "caption", "author", "licence", "position"]
+
+
+class PropertyDocumentInline(admin.TabularInline):
+    """Uses the site's form so that documents uploaded here are checked to be PDFs too."""
+
+    model = PropertyDocument
+    form = PropertyDocumentForm
+    extra = 0
+    fields = ["file", "title", "kind", "is_public", "size_bytes"]
+    readonly_fields = ["size_bytes"]
 
 
 @admin.register(Property)
@@ -20,4 +45,4 @@ class PropertyAdmin(admin.ModelAdmin):
     search_fields = ["title", "city", "street"]
     autocomplete_fields = ["owner_organisation"]
     readonly_fields = ["status", "public_lat", "public_lon"]
-    inlines = [PropertyStatusChangeInline]
+    inlines = [PropertyStatusChangeInline, PropertyPhotoInline, PropertyDocumentInline]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import BaseModel
 
 from allmende.core.api import ERROR_RESPONSES, BodyIn, ErrorOut, optional_auth, token_auth
 from allmende.core.choices import Condition, Use
@@ -233,11 +234,16 @@ class PropertyCreateIn(_PropertyFieldsIn):
 
 class MapQuery(Schema):
     bbox: str = Field("", description="west,south,east,north in degrees (WGS84)")
-    zoom: int = Field(6, ge=0, le=20, description="accepted for the map; the answer ignores it")
+    zoom: int = Field(
+        6, ge=0, le=20, description="the map's zoom level: sets the size of the cluster cells"
+    )
     kind: PropertyKind | None = None
     status: PropertyStatus | None = None
     state: State | None = None
-    city: str = Field("", max_length=120)
+    city: str = Field("", max_length=120, description="part of the town's name")
+    town: str = Field(
+        "", max_length=120, description="the same as `city` (the name in the list's filter form)"
+    )
     area_min: int | None = Field(None, ge=0, le=10_000_000)
     area_max: int | None = Field(None, ge=0, le=10_000_000)
     transfer: Literal["sale", "leasehold", "rent", "interim"] | None = None
@@ -249,7 +255,7 @@ def _filters(params: PropertyFilterIn | MapQuery) -> selectors.PropertyFilters:
         kind=str(params.kind or ""),
         status=str(params.status or ""),
         state=str(params.state or ""),
-        town=params.city.strip(),
+        town=((params.town if isinstance(params, MapQuery) else "") or params.city).strip(),
         area_min=params.area_min,
         area_max=params.area_max,
         transfer=params.transfer or "",
@@ -257,10 +263,49 @@ def _filters(params: PropertyFilterIn | MapQuery) -> selectors.PropertyFilters:
     )
 
 
-class PropertyGeoJSONOut(Schema):
+# The map's answer is a plain dict (cached): plain pydantic models validate it many times
+# faster than ninja's Schema, which reads every field through Django-aware getters.
+class PointGeometry(BaseModel):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(
+        min_length=2, max_length=2, description="[longitude, latitude] of the public position"
+    )
+
+
+class PropertyPointProperties(BaseModel):
+    cluster: Literal[False] = False
+    id: int
+    title: str
+    name: str = Field(description="the same as `title`")
+    kind: PropertyKind
+    kind_label: str
+    status: PropertyStatus
+    status_label: str
+    city: str
+    approximate: bool = Field(description="sensitive: the point is within the privacy radius")
+    url: str = Field(description="path of the property's page")
+
+
+class PropertyClusterProperties(BaseModel):
+    cluster: Literal[True]
+    count: int = Field(ge=1, description="number of properties in the cell")
+
+
+class PropertyFeature(BaseModel):
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: PropertyPointProperties | PropertyClusterProperties
+
+
+class PropertyGeoJSONOut(BaseModel):
     type: Literal["FeatureCollection"]
-    truncated: bool = Field(description=f"more than {MAX_POINTS} properties matched")
-    features: list[dict[str, Any]]
+    clustered: bool = Field(
+        description="true: every feature is a cluster (`count`, mean public position)"
+    )
+    truncated: bool = Field(
+        False, description="deprecated, always false: too many points now give clusters"
+    )
+    features: list[PropertyFeature]
 
 
 def _service_data(payload: _PropertyFieldsIn, *, exclude: set[str]) -> dict[str, Any]:
@@ -303,9 +348,12 @@ def property_list(request: HttpRequest, filters: Query[PropertyFilterIn]) -> Any
     response={200: PropertyGeoJSONOut, 400: ErrorOut, 422: ErrorOut},
     summary="Properties as GeoJSON for the map",
     description=(
-        "Points at the public positions (shifted for sensitive properties, for everyone) in "
-        f"the bounding box, ordered by title; at most {MAX_POINTS}, with `truncated: true` "
-        "when more matched (zoom in). No clusters."
+        "The properties you may see, at their public positions (shifted for sensitive "
+        "properties, for everyone; exact positions are never part of this answer), in the "
+        "bounding box widened to whole cluster cells. At most "
+        f"{MAX_POINTS} properties come as points ordered by title (`clustered: false`); more "
+        "come as one cluster per grid cell of the zoom level (`clustered: true`, "
+        "`properties.count`). Same filters as the list."
     ),
     **OPTIONAL_TOKEN,
 )
@@ -314,35 +362,9 @@ def property_geojson(request: HttpRequest, params: Query[MapQuery]) -> Any:
         bbox = BBox.parse(params.bbox) if params.bbox else None
     except BBoxError as exc:
         raise HttpError(400, str(exc)) from exc
-    queryset = selectors.property_list(filters=_filters(params), user=request.user).filter(
-        public_lat__isnull=False, public_lon__isnull=False
+    return selectors.property_map(
+        filters=_filters(params), bbox=bbox, zoom=params.zoom, user=request.user
     )
-    if bbox is not None:
-        queryset = bbox.filter(queryset, lat="public_lat", lon="public_lon")
-    rows = list(
-        queryset.values("pk", "title", "kind", "status", "city", "public_lat", "public_lon")[
-            : MAX_POINTS + 1
-        ]
-    )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [r["public_lon"], r["public_lat"]]},
-            "properties": {
-                "id": r["pk"],
-                "title": r["title"],
-                "kind": r["kind"],
-                "status": r["status"],
-                "city": r["city"],
-            },
-        }
-        for r in rows[:MAX_POINTS]
-    ]
-    return {
-        "type": "FeatureCollection",
-        "truncated": len(rows) > MAX_POINTS,
-        "features": features,
-    }
 
 
 @router.get(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from allmende.core.choices import Condition, Licence
 from allmende.core.geo import GRID_CELLS_PER_DEGREE, point_shift
 from allmende.core.models import State, TimeStampedModel
+from allmende.core.storage import private_storage
 from allmende.networks.models import Organisation
 
 
@@ -195,9 +196,18 @@ class Property(TimeStampedModel):
         verbose_name_plural = _("properties")
         ordering = ["title", "pk"]
         indexes = [
-            models.Index(fields=["public_lat", "public_lon"], name="property_public_latlon"),
+            # Covers the map's box queries and clusters (and the matching's box query) without
+            # table lookups.
             models.Index(
-                fields=["public_lat", "public_lon", "grid_x", "grid_y"], name="property_map_idx"
+                fields=[
+                    "public_lat",
+                    "public_lon",
+                    "grid_x",
+                    "grid_y",
+                    "is_published",
+                    "moderation",
+                ],
+                name="property_map_idx",
             ),
             models.Index(fields=["state", "kind", "status"], name="property_state_kind_status"),
             models.Index(
@@ -206,8 +216,16 @@ class Property(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
+                # Both or neither; NULL would pass a range check, hence the explicit test.
                 condition=Q(lat__isnull=True, lon__isnull=True)
-                | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                | Q(
+                    lat__isnull=False,
+                    lon__isnull=False,
+                    lat__gte=-90,
+                    lat__lte=90,
+                    lon__gte=-180,
+                    lon__lte=180,
+                ),
                 name="property_lat_lon_valid",
             ),
             models.CheckConstraint(
@@ -311,7 +329,10 @@ class PropertyDocument(models.Model):
     people who may see the exact location."""
 
     property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("file"), upload_to="properties/documents/%Y/")
+    # Private storage: downloads go through a view that checks the permission.
+    file = models.FileField(
+        _("file"), upload_to="properties/documents/%Y/", storage=private_storage
+    )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     is_public = models.BooleanField(_("visible to everyone"), default=False)

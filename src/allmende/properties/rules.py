@@ -74,6 +74,12 @@ rules.add_perm(
 rules.add_perm(
     "properties.change_property", is_admin | is_owner_editor | coordinates_owners_network
 )
+# Documents not marked as public (expert reports, plans): the owner's side only, whether the
+# property is sensitive or not.
+rules.add_perm(
+    "properties.view_private_documents",
+    is_admin | belongs_to_owner | coordinates_owners_network,
+)
 # On an organisation: register a property for it as its owner.
 rules.add_perm(
     "properties.add_property",

@@ -1,10 +1,16 @@
 """Reads of properties shared by the pages and the API; permission filtering happens here."""
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import get_language
 
+from allmende.core.geo import MAX_POINTS, BBox, cell_size, cluster_points
 from allmende.networks.models import (
     Membership,
     MembershipStatus,
@@ -13,7 +19,13 @@ from allmende.networks.models import (
     OrganisationRole,
     OrganisationRoleKind,
 )
-from allmende.properties.models import Moderation, Property, PropertyStatusChange
+from allmende.properties.models import (
+    Moderation,
+    Property,
+    PropertyKind,
+    PropertyStatus,
+    PropertyStatusChange,
+)
 
 # Filter value → boolean field of the transfer option.
 TRANSFER_FIELDS = {
@@ -148,3 +160,138 @@ def report_list(*, user: Any) -> QuerySet[Property]:
         ).values("state")
         queryset = queryset.filter(state__in=states)
     return queryset.order_by("created_at", "pk")
+
+
+# --- the map --------------------------------------------------------------------------------
+
+PROPERTY_MAP_VERSION_KEY = "properties:property-map-version"
+PROPERTY_MAP_CACHE_SECONDS = 600
+
+
+def property_map_invalidate() -> None:
+    """Make every cached map answer stale; called whenever a property or its status changes."""
+    try:
+        cache.incr(PROPERTY_MAP_VERSION_KEY)
+    except ValueError:
+        cache.set(PROPERTY_MAP_VERSION_KEY, 1, None)
+
+
+def _map_audience(user: Any) -> str:
+    """A name for the set of properties the user may see (``_visible``): the same name means
+    the same properties, so users with one audience may share cached map answers.
+
+    ``_visible`` depends only on whether the user is logged in or an admin and on the
+    organisations they belong to or coordinate; if it ever depends on more, so must this."""
+    if not user.is_authenticated:
+        return "public"
+    if user.is_superuser:
+        return "approved"
+    own = OrganisationRole.objects.filter(user=user).order_by().values_list("organisation_id")
+    coordinated = (
+        Membership.objects.filter(status=MembershipStatus.ACTIVE, network__coordinators__user=user)
+        .order_by()
+        .values_list("organisation_id")
+    )
+    ids = sorted({pk for (pk,) in own.union(coordinated)})
+    if not ids:
+        # Nobody's unpublished properties: the same as a visitor.
+        return "public"
+    return "organisations:" + ",".join(str(pk) for pk in ids)
+
+
+def _snap_to_cells(bbox: BBox, zoom: int) -> BBox:
+    size = cell_size(zoom)
+    return BBox(
+        west=max(-180.0, (bbox.west // size) * size),
+        south=max(-90.0, (bbox.south // size) * size),
+        east=min(180.0, (bbox.east // size + 1) * size),
+        north=min(90.0, (bbox.north // size + 1) * size),
+    )
+
+
+def property_map(
+    *, filters: PropertyFilters, bbox: BBox | None, zoom: int, user: Any
+) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of the properties the user may see that match the filters,
+    at their public positions (shifted for sensitive properties, for every user: the exact
+    position is never part of the answer): single points, ordered by title, when there are
+    at most ``MAX_POINTS`` in the bounding box, otherwise server-side grid clusters with a
+    count and the mean public position (``clustered`` says which).
+
+    The bounding box is widened to whole cluster cells so that panning reuses cached answers
+    and clusters do not jump. Answers are cached per audience (``_map_audience``: visitors
+    and users without organisations share one) until a property changes.
+    """
+    if bbox is not None:
+        bbox = _snap_to_cells(bbox, zoom)
+    version = cache.get_or_set(PROPERTY_MAP_VERSION_KEY, 1, None)
+    fingerprint = json.dumps(
+        [
+            _map_audience(user),
+            get_language(),
+            asdict(filters),
+            zoom,
+            None if bbox is None else [bbox.west, bbox.south, bbox.east, bbox.north],
+        ],
+        sort_keys=True,
+    )
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = f"properties:property-map:{version}:{digest}"
+    cached: dict[str, Any] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _property_map(filters=filters, bbox=bbox, zoom=zoom, user=user)
+    cache.set(key, result, PROPERTY_MAP_CACHE_SECONDS)
+    return result
+
+
+def _property_map(
+    *, filters: PropertyFilters, bbox: BBox | None, zoom: int, user: Any
+) -> dict[str, Any]:
+    queryset = property_list(filters=filters, user=user).filter(
+        public_lat__isnull=False, public_lon__isnull=False
+    )
+    if bbox is not None:
+        queryset = bbox.filter(queryset, lat="public_lat", lon="public_lon")
+    # Only public fields: never lat, lon, street or postcode.
+    points = list(
+        queryset.order_by().values(
+            "pk", "title", "kind", "status", "city", "is_sensitive", "public_lat", "public_lon"
+        )[: MAX_POINTS + 1]
+    )
+    if len(points) <= MAX_POINTS:
+        points.sort(key=lambda p: (p["title"], p["pk"]))
+        kind_labels = dict(PropertyKind.choices)
+        status_labels = dict(PropertyStatus.choices)
+        url_prefix = reverse("properties:property_detail", kwargs={"pk": 0})[:-2]
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p["public_lon"], p["public_lat"]]},
+                "properties": {
+                    "cluster": False,
+                    "id": p["pk"],
+                    "title": p["title"],
+                    "name": p["title"],
+                    "kind": p["kind"],
+                    "kind_label": str(kind_labels.get(p["kind"], p["kind"])),
+                    "status": p["status"],
+                    "status_label": str(status_labels.get(p["status"], p["status"])),
+                    "city": p["city"],
+                    "approximate": p["is_sensitive"],
+                    "url": f"{url_prefix}{p['pk']}/",
+                },
+            }
+            for p in points
+        ]
+        return {"type": "FeatureCollection", "clustered": False, "features": features}
+    clusters = cluster_points(queryset, zoom=zoom, lat="public_lat", lon="public_lon")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
+            "properties": {"cluster": True, "count": c["count"]},
+        }
+        for c in clusters
+    ]
+    return {"type": "FeatureCollection", "clustered": True, "features": features}

@@ -61,6 +61,15 @@ PROPERTY_EDITABLE_FIELDS = (
 REPORT_FIELDS = ("title", "description", "street", "postcode", "city", "state", "reporter_email")
 
 
+def _check_position(prop: Property) -> None:
+    """Both coordinates or neither: one alone is an error on the missing one."""
+    if (prop.lat is None) != (prop.lon is None):
+        missing = "lon" if prop.lon is None else "lat"
+        raise ValidationError(
+            {missing: _("Give both latitude and longitude, or neither (then the town's centre).")}
+        )
+
+
 def property_locate(prop: Property) -> None:
     """Fill missing coordinates with the centre of the town (places CSV, by town and state)."""
     if prop.has_location or not prop.city:
@@ -82,6 +91,7 @@ def property_create(*, organisation: Organisation, actor: User, data: dict[str, 
         created_by=actor,
         moderation=Moderation.APPROVED,
     )
+    _check_position(prop)
     property_locate(prop)
     prop.full_clean()
     prop.save()
@@ -101,6 +111,7 @@ def property_update(*, property: Property, actor: User, data: dict[str, Any]) ->
     moved = (property.city, property.state) != old_place
     if moved and (property.lat, property.lon) == old_position:
         property.lat = property.lon = None
+    _check_position(property)
     property_locate(property)
     property.full_clean()
     property.save()

@@ -25,7 +25,7 @@ from allmende.core.choices import TransferModel, Use
 from allmende.networks.models import Organisation
 from allmende.properties.models import Moderation, Property
 from allmende.properties.selectors import TRANSFER_FIELDS
-from allmende.properties.services import property_locate
+from allmende.properties.services import PROPERTY_EDITABLE_FIELDS, property_locate
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -73,37 +73,11 @@ EXACT_COLUMNS = ("street", "postcode", "lat", "lon")
 
 # Columns an import understands; all but the required ones may be missing or empty.
 IMPORT_REQUIRED_COLUMNS = ("title", "kind", "city", "state", "owner_kind")
-IMPORT_COLUMNS = (
-    "title",
-    "kind",
-    "building_type",
-    "description",
-    "usable_area",
-    "plot_area",
-    "floors",
-    "year_built",
-    "epoch",
-    "condition",
-    "listed_building",
-    "accessible",
-    "vacant_since",
-    "vacancy_degree",
-    "street",
-    "postcode",
-    "city",
-    "state",
-    "lat",
-    "lon",
-    "is_sensitive",
-    "privacy_radius_m",
-    "owner_kind",
-    "transfer_options",
-    "leasehold_term_years",
-    "leasehold_rate_percent",
-    "asking_price",
-    "asking_rent",
-    "suitable_uses",
-    "is_published",
+# The editable fields of the services, with the four transfer flags as one list column.
+IMPORT_COLUMNS = tuple(
+    "transfer_options" if name == "transfer_sale" else name
+    for name in PROPERTY_EDITABLE_FIELDS
+    if name not in set(TRANSFER_FIELDS.values()) - {"transfer_sale"}
 )
 IMPORT_COLUMN_HELP = {
     "kind": gettext_lazy("one of: %(values)s"),

@@ -1,5 +1,5 @@
 /*
- * Organisation map. Plain ES2017, no build step; loaded after Leaflet 1.9.4 and
+ * Organisation and property maps. Plain ES2017, no build step; loaded after Leaflet 1.9.4 and
  * Leaflet.markercluster 1.5.3. No inline handlers, no eval, no HTML built from data
  * (strict CSP with nonces).
  *
@@ -11,6 +11,9 @@
  *   data-label-cluster    text after the count of a cluster ("organisations – zoom in")
  *   data-label-count      text after the number in #map-status ("organisations in view")
  *   data-label-error      optional: status text when loading fails
+ *
+ * The filter form #map-filters (optional) adds its values to the query; links marked with
+ * data-filter-link (e.g. the same data as a list) keep the form's current filters.
  */
 (function () {
   'use strict';
@@ -323,6 +326,11 @@
       ev.preventDefault();
       const query = filterQuery().toString();
       window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+      document.querySelectorAll('a[data-filter-link]').forEach(function (link) {
+        const target = new URL(link.href, window.location.href);
+        target.search = query;
+        link.href = target.pathname + target.search;
+      });
       load();
     });
   }
