@@ -383,3 +383,52 @@ def test_api_shows_the_interest_state(client, world, matching):
     body = client.get(f"/api/v1/needs/{matching.need.pk}/recommendations").json()
 
     assert body[0]["interest"] == "pending"
+
+
+# Weights --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_weights_page_is_for_the_networks_coordinators(client, world, role):
+    response = _client(client, world, role).get(
+        reverse("matching:weights", args=[world.network.slug])
+    )
+
+    expected = {"anonymous": 302, "coordinator": 200, "admin": 200}.get(role, 403)
+    assert response.status_code == expected
+
+
+def test_coordinator_sets_weights_and_the_needs_are_re_ranked(
+    client, world, matching, django_capture_on_commit_callbacks
+):
+    client.force_login(world.coordinator)
+    page = client.get(reverse("matching:weights", args=[world.network.slug])).content.decode()
+    assert 'value="25"' in page  # the default distance weight
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("matching:weights", args=[world.network.slug]),
+            {"distance": 0, "area": 0, "use": 0, "cost": 0, "condition": 0, "common_good": 100},
+        )
+
+    assert response.status_code == 302
+    world.network.refresh_from_db()
+    assert world.network.matching_weights["common_good"] == 1.0
+    recommendation = Recommendation.objects.get()
+    assert recommendation.score == pytest.approx(recommendation.components["common_good"])
+
+
+def test_weights_that_do_not_add_up_are_refused_and_kept_in_the_form(client, world):
+    client.force_login(world.coordinator)
+
+    response = client.post(
+        reverse("matching:weights", args=[world.network.slug]),
+        {"distance": 50, "area": 20, "use": 20, "cost": 15, "condition": 10, "common_good": -5},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in html
+    assert 'value="50"' in html
+    world.network.refresh_from_db()
+    assert world.network.matching_weights == {}

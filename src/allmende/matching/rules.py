@@ -2,7 +2,7 @@
 
 import rules
 
-from allmende.networks.rules import is_admin
+from allmende.networks.rules import is_admin, is_network_coordinator
 
 
 @rules.predicate
@@ -13,3 +13,6 @@ def is_any_coordinator(user: object) -> bool:
 
 
 rules.add_perm("matching.view_assignment", is_admin | is_any_coordinator)
+
+# On a network: set the weights of the matching score for its space needs.
+rules.add_perm("matching.change_weights", is_admin | is_network_coordinator)

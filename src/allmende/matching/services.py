@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from allmende.matching.snapshot import (
     properties_within,
 )
 from allmende.needs.models import SpaceNeed
+from allmende.networks.models import Network
 from allmende.properties.models import Property
 
 logger = logging.getLogger(__name__)
@@ -165,14 +166,25 @@ def _rows(
     return rows
 
 
-def _reasons(scored: Scored, row: _Row) -> dict[str, str]:
-    weights = scored.weights.get(scored.needs.networks[row.n], engine.DEFAULT_WEIGHTS)
-    return {
-        component.name: component.reason
-        for component in engine.explain(
-            scored.props.table, scored.needs.table, row.p, row.n, weights
+def _reasons(items: list[tuple[Scored, _Row]]) -> list[dict[str, str]]:
+    """German reasons of the rows, computed per snapshot in one batch."""
+    reasons: list[dict[str, str]] = [{} for _ in items]
+    groups: dict[int, list[int]] = {}
+    for position, (scored, _row) in enumerate(items):
+        groups.setdefault(id(scored), []).append(position)
+    for positions in groups.values():
+        scored = items[positions[0]][0]
+        rows = [items[i][1] for i in positions]
+        batch = engine.reasons_for_pairs(
+            scored.props.table,
+            scored.needs.table,
+            np.array([row.p for row in rows], dtype=np.int64),
+            np.array([row.n for row in rows], dtype=np.int64),
+            np.array([row.distance for row in rows], dtype=np.float64),
         )
-    }
+        for i, text in zip(positions, batch, strict=True):
+            reasons[i] = text
+    return reasons
 
 
 def _store(
@@ -204,7 +216,10 @@ def _store(
                 rank_for_property=None
             )
         groups: dict[tuple[bool, bool], list[Recommendation]] = {}
-        for (property_id, need_id), (scored, row) in merged.items():
+        reasons = _reasons(list(merged.values()))
+        for ((property_id, need_id), (_scored, row)), texts in zip(
+            merged.items(), reasons, strict=True
+        ):
             groups.setdefault(
                 (row.rank_for_need is not None, row.rank_for_property is not None), []
             ).append(
@@ -213,7 +228,7 @@ def _store(
                     need_id=need_id,
                     score=min(max(row.score, 0.0), 1.0),
                     components=row.components,
-                    reasons=_reasons(scored, row),
+                    reasons=texts,
                     distance_km=row.distance,
                     rank_for_need=row.rank_for_need,
                     rank_for_property=row.rank_for_property,
@@ -221,23 +236,44 @@ def _store(
                 )
             )
         common = ["score", "components", "reasons", "distance_km", "computed_at"]
+        if everything:
+            _insert_all([obj for objects in groups.values() for obj in objects])
+            return len(merged)
         for (has_need_rank, has_property_rank), objects in groups.items():
             update = common + (["rank_for_need"] if has_need_rank else [])
             update += ["rank_for_property"] if has_property_rank else []
             for start in range(0, len(objects), _BATCH):
                 Recommendation.objects.bulk_create(
                     objects[start : start + _BATCH],
-                    update_conflicts=not everything,
-                    unique_fields=None if everything else ["property", "need"],
-                    update_fields=None if everything else update,
+                    update_conflicts=True,
+                    unique_fields=["property", "need"],
+                    update_fields=update,
                 )
-        if not everything:
-            Recommendation.objects.filter(
-                Q(need_id__in=need_ids) | Q(property_id__in=property_ids),
-                rank_for_need__isnull=True,
-                rank_for_property__isnull=True,
-            ).delete()
+        Recommendation.objects.filter(
+            Q(need_id__in=need_ids) | Q(property_id__in=property_ids),
+            rank_for_need__isnull=True,
+            rank_for_property__isnull=True,
+        ).delete()
     return len(merged)
+
+
+def _insert_all(objects: list[Recommendation]) -> None:
+    """Insert many new rows with one prepared statement (a full rebuild writes a row per
+    recommendation; ``bulk_create`` spends most of its time compiling SQL)."""
+    fields = [f for f in Recommendation._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(Recommendation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names only
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), _BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+                    for obj in objects[start : start + _BATCH]
+                ],
+            )
 
 
 def _needs_ranking(need_ids: set[int]) -> tuple[Scored, dict[tuple[int, int], _Row]]:
@@ -402,3 +438,19 @@ def interest_withdraw(*, interest: Interest, actor: User) -> Interest:
         locked.decided_at = timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
     return locked
+
+
+def network_weights_set(*, network: Network, weights: engine.Weights, actor: User) -> Network:
+    """Store a network's matching weights and re-rank its space needs in the background."""
+    if not actor.has_perm("matching.change_weights", network):
+        raise PermissionDenied(_("You may not change the weights of this network."))
+    network.matching_weights = weights.to_mapping()
+    network.save(update_fields=["matching_weights", "updated_at"])
+    need_ids = list(SpaceNeed.objects.filter(network=network).values_list("pk", flat=True))
+    if need_ids:
+        from allmende.matching.tasks import refresh_recommendations
+
+        transaction.on_commit(
+            lambda: refresh_recommendations.enqueue(need_ids=need_ids, property_ids=[])
+        )
+    return network

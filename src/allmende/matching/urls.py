@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("abgleich/interesse/<int:pk>/", views.interest_detail, name="interest_detail"),
     path("abgleich/zuordnung/", views.assignment, name="assignment"),
+    path("abgleich/gewichte/<slug:slug>/", views.weights, name="weights"),
 ]

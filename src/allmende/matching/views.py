@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allmende.matching import regions, selectors, services
-from allmende.matching.forms import InterestForm, RegionForm
+from allmende.matching.forms import InterestForm, RegionForm, WeightsForm
 from allmende.matching.models import InterestState, Side
+from allmende.matching.snapshot import network_weights
 from allmende.needs.selectors import space_need_get
+from allmende.networks.models import Network
 from allmende.properties.models import Property
 from allmende.properties.selectors import property_get
 
@@ -162,4 +164,38 @@ def assignment(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_bound and form.is_valid():
         result = regions.region_assign(form.region, request.user)
-    return render(request, "matching/assignment.html", {"form": form, "result": result})
+    networks = Network.objects.order_by("name")
+    if not request.user.is_superuser:
+        networks = networks.filter(coordinators__user=request.user.pk)
+    return render(
+        request,
+        "matching/assignment.html",
+        {"form": form, "result": result, "weight_networks": networks},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weights(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators of a network set the weights of its matching score; the needs of the
+    network are re-ranked in the background."""
+    network = get_object_or_404(Network, slug=slug)
+    if not request.user.has_perm("matching.change_weights", network):
+        raise PermissionDenied
+    current = network_weights([network.pk])[network.pk]
+    form = WeightsForm(request.POST or None, initial_weights=current)
+    if request.method == "POST" and form.is_valid():
+        services.network_weights_set(
+            network=network,
+            weights=form.weights,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(
+            request,
+            _(
+                "The weights were saved. The recommendations of the network's space needs "
+                "are being updated."
+            ),
+        )
+        return redirect("matching:weights", slug=network.slug)
+    return render(request, "matching/weights.html", {"network": network, "form": form})

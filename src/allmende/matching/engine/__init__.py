@@ -48,6 +48,7 @@ from allmende.matching.engine.explain import (
     constraint_failures,
     explain,
     format_number,
+    reasons_for_pairs,
 )
 from allmende.matching.engine.geometry import chord_for_km, haversine_km, km_for_chord, unit_xyz
 from allmende.matching.engine.ranking import (
@@ -114,6 +115,7 @@ __all__ = [
     "optimal_assignment",
     "pair_distance_km",
     "python_loop_score",
+    "reasons_for_pairs",
     "rescore_need",
     "rescore_property",
     "score_all",

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from allmende.matching.engine.domain import (
     AREA_TOLERANCE,
@@ -55,9 +56,13 @@ def _area(value: float) -> str:
     return f"{format_number(value)} m²"
 
 
+# Plain integers: IntFlag arithmetic is slow when reasons are written for many pairs.
+_USE_BITS = [(int(use), label) for use, label in USE_LABELS.items()]
+
+
 def _uses(mask: int) -> list[str]:
     """German labels of the uses in a bitmask, in Use order."""
-    return [label for use, label in USE_LABELS.items() if mask & use]
+    return [label for bit, label in _USE_BITS if mask & bit]
 
 
 def _distance_reason(distance: float, radius: float) -> str:
@@ -227,3 +232,39 @@ def constraint_failures(props: Properties, needs: Needs, p: int, n: int) -> list
     if needs.accessibility_required[n] and not props.accessible[p]:
         failures.append("Barrierefreiheit gefordert, Objekt ist nicht barrierefrei")
     return failures
+
+
+def reasons_for_pairs(
+    props: Properties,
+    needs: Needs,
+    p_idx: npt.NDArray[np.int64],
+    n_idx: npt.NDArray[np.int64],
+    distance_km: npt.NDArray[np.float64],
+) -> list[dict[str, str]]:
+    """German reasons for many pairs at once, as ``explain`` gives them one by one: the cost
+    fits are computed for all pairs in one vectorised pass, only the sentences per pair."""
+    if not len(p_idx):
+        return []
+    scorer = Scorer(props, needs)
+    rent_fit, sale_fit = scorer.cost_fits(p_idx, n_idx)
+    columns = zip(
+        p_idx.tolist(),
+        n_idx.tolist(),
+        distance_km.tolist(),
+        rent_fit.tolist(),
+        sale_fit.tolist(),
+        strict=True,
+    )
+    return [
+        {
+            "distance": _distance_reason(distance, float(needs.radius_km[n])),
+            "area": _area_reason(
+                float(props.area[p]), float(needs.area_min[n]), float(needs.area_max[n])
+            ),
+            "use": _use_reason(int(needs.uses[n]), int(props.uses[p])),
+            "cost": _cost_reason(props, needs, p, n, rent, sale),
+            "condition": _condition_reason(int(props.condition[p]), int(needs.renovation[n])),
+            "common_good": _common_good_reason(float(needs.common_good[n])),
+        }
+        for p, n, distance, rent, sale in columns
+    ]
