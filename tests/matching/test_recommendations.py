@@ -281,3 +281,53 @@ def test_deferred_saves_queue_nothing(world, django_capture_on_commit_callbacks)
         make_property(title="Eins", owner_organisation=world.other_organisation)
 
     assert [c for c in callbacks if c.__module__ == "allmende.matching.signals"] == []
+
+
+@pytest.mark.parametrize("change", ["need", "property"])
+def test_refresh_of_full_lists_equals_a_rebuild(world, monkeypatch, change):
+    """Lists are full (top 3 here), so a change must find exactly the lists it enters or
+    leaves; the stored rows then equal a full rebuild's."""
+    import random
+
+    monkeypatch.setattr(services, "TOP_K", 3)
+    rng = random.Random(5)
+    props = [
+        make_property(
+            title=f"Haus {i}",
+            lat=53.0 + rng.uniform(-0.05, 0.05),
+            lon=14.0 + rng.uniform(-0.05, 0.05),
+            usable_area=rng.randint(150, 350),
+            asking_rent=rng.choice([3, 5, 7, 9]),
+            condition=rng.randint(0, 3),
+            owner_organisation=world.other_organisation,
+        )
+        for i in range(8)
+    ]
+    needs = [
+        SpaceNeedFactory(
+            organisation=world.organisation,
+            title=f"Gesuch {i}",
+            area_min=rng.randint(100, 200),
+            area_max=400,
+            max_rent=rng.choice([4, 6, 8]),
+            renovation_willingness=rng.randint(0, 3),
+        )
+        for i in range(7)
+    ]
+    services.recommendations_rebuild()
+    for step in range(6):
+        if change == "need":
+            need = needs[step % len(needs)]
+            SpaceNeed.objects.filter(pk=need.pk).update(
+                area_min=rng.randint(100, 300), max_rent=rng.choice([4, 6, 8, 10])
+            )
+            services.recommendations_refresh(need_ids=[need.pk])
+        else:
+            prop = props[step % len(props)]
+            type(prop).objects.filter(pk=prop.pk).update(
+                usable_area=rng.randint(120, 380), asking_rent=rng.choice([3, 5, 7, 9, 11])
+            )
+            services.recommendations_refresh(property_ids=[prop.pk])
+        incremental = _pairs()
+        services.recommendations_rebuild()
+        assert incremental == _pairs(), f"step {step}"

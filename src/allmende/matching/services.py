@@ -26,6 +26,7 @@ from allmende.matching.snapshot import (
     PropertySnapshot,
     active_needs,
     available_properties,
+    needs_reaching,
     network_weights,
     properties_within,
 )
@@ -56,8 +57,9 @@ class Scored:
     def __len__(self) -> int:
         return len(self.score)
 
-    def top(self, by: str, k: int | None = TOP_K) -> np.ndarray[Any, np.dtype[np.intp]]:
-        """Positions of the best k pairs per need (by="need") or per property."""
+    def top(self, by: str) -> np.ndarray[Any, np.dtype[np.intp]]:
+        """Positions of the best TOP_K pairs per need (by="need") or per property."""
+        k = TOP_K
         if by == "need":
             return engine.top_k_order(self.n, self.score, self.props.table.ids[self.p], k)
         return engine.top_k_order(self.p, self.score, self.needs.table.ids[self.n], k)
@@ -285,11 +287,51 @@ def _needs_ranking(need_ids: set[int]) -> tuple[Scored, dict[tuple[int, int], _R
 
 
 def _properties_ranking(property_ids: set[int]) -> tuple[Scored, dict[tuple[int, int], _Row]]:
-    """The properties' top lists against every active need."""
+    """The properties' top lists against the active needs that can reach them."""
     props = PropertySnapshot.of(available_properties().filter(pk__in=property_ids))
-    needs = NeedSnapshot.of(active_needs())
+    needs = NeedSnapshot.of(needs_reaching(props))
     scored = score(props, needs)
     return scored, _rows(scored, "property")
+
+
+def _lists_touched(scored: Scored, by: str, changed: set[int]) -> set[int]:
+    """Items of the other side whose top list the changed items enter or leave.
+
+    ``by="property"``: ``scored`` holds the feasible pairs of changed needs; a property's list
+    changes only if a changed need now beats its last listed entry (or the list is not full)
+    or a changed need was listed before. Nothing else changed, so every other list stays.
+    """
+    if by == "property":
+        other_ids = scored.props.table.ids[scored.p]
+        own, other_field = "need_id", "property_id"
+        rank_field = "rank_for_property"
+    else:
+        other_ids = scored.needs.table.ids[scored.n]
+        own, other_field = "property_id", "need_id"
+        rank_field = "rank_for_need"
+    best: dict[int, float] = {}
+    for other, value in zip(other_ids.tolist(), scored.score.tolist(), strict=True):
+        best[other] = max(value, best.get(other, 0.0))
+    listed: dict[int, list[float]] = {}
+    for other, value in (
+        Recommendation.objects.filter(
+            **{f"{other_field}__in": list(best), f"{rank_field}__isnull": False}
+        )
+        .exclude(**{f"{own}__in": changed})
+        .values_list(other_field, "score")
+    ):
+        listed.setdefault(other, []).append(value)
+    touched = {
+        other
+        for other, value in best.items()
+        if len(listed.get(other, [])) < TOP_K or value >= min(listed[other])
+    }
+    touched |= set(
+        Recommendation.objects.filter(
+            **{f"{own}__in": changed, f"{rank_field}__isnull": False}
+        ).values_list(other_field, flat=True)
+    )
+    return touched
 
 
 def recommendations_refresh(
@@ -297,33 +339,22 @@ def recommendations_refresh(
 ) -> int:
     """Re-rank the given needs and properties after they changed (or were deleted), and the
     items of the other side whose lists they enter or leave. Returns the rows written."""
-    need_ids, property_ids = set(need_ids), set(property_ids)
+    changed_needs, changed_props = set(need_ids), set(property_ids)
+    rank_needs, rank_props = set(changed_needs), set(changed_props)
     results = []
-    if need_ids:
-        scored, rows = _needs_ranking(need_ids)
+    if changed_needs:
+        scored, rows = _needs_ranking(changed_needs)
         results.append((scored, rows))
-        # Properties that may now list one of these needs, or listed one before.
-        property_ids |= {key[0] for key in rows} | {
-            int(scored.props.table.ids[p]) for p in scored.p.tolist()
-        }
-        property_ids |= set(
-            Recommendation.objects.filter(
-                need_id__in=need_ids, rank_for_property__isnull=False
-            ).values_list("property_id", flat=True)
-        )
-    if property_ids:
-        scored, rows = _properties_ranking(property_ids)
+        rank_props |= _lists_touched(scored, "property", changed_needs)
+    if changed_props:
+        scored, rows = _properties_ranking(changed_props)
         results.append((scored, rows))
-        if not need_ids:
-            need_ids = {int(scored.needs.table.ids[n]) for n in scored.n.tolist()}
-            need_ids |= set(
-                Recommendation.objects.filter(
-                    property_id__in=property_ids, rank_for_need__isnull=False
-                ).values_list("need_id", flat=True)
-            )
-            if need_ids:
-                results.insert(0, _needs_ranking(need_ids))
-    return _store(results, need_ids=need_ids, property_ids=property_ids)
+        rank_needs |= _lists_touched(scored, "need", changed_props)
+    if rank_props - changed_props:
+        results.append(_properties_ranking(rank_props - changed_props))
+    if rank_needs - changed_needs:
+        results.append(_needs_ranking(rank_needs - changed_needs))
+    return _store(results, need_ids=rank_needs, property_ids=rank_props)
 
 
 def recommendations_rebuild(*, progress: Callable[[str], None] | None = None) -> int:

@@ -14,10 +14,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from allmende.core.places import Place, all_places, place_find
 from allmende.matching import engine
@@ -272,8 +273,9 @@ class NeedSnapshot:
     @classmethod
     def of(cls, queryset: QuerySet[SpaceNeed]) -> "NeedSnapshot":
         records, networks, states = [], [], []
-        for need in queryset.order_by("pk").only(*NEED_FIELDS):
-            area = need_search_area(need)
+        for row in queryset.order_by("pk").values(*NEED_FIELDS):
+            need = SimpleNamespace(**row)
+            area = need_search_area(need)  # type: ignore[arg-type]
             if area is None:
                 continue
             lat, lon, radius = area
@@ -323,6 +325,32 @@ def properties_within(bbox: tuple[float, float, float, float] | None) -> QuerySe
     return available_properties().filter(
         Q(public_lat__gte=south, public_lat__lte=north)
         & Q(public_lon__gte=west, public_lon__lte=east)
+    )
+
+
+def needs_reaching(props: PropertySnapshot) -> QuerySet[SpaceNeed]:
+    """Active needs that can reach any of the properties: a centre within the largest search
+    radius of the properties' box, or a search area given by places (always considered)."""
+    table = props.table
+    if not len(table):
+        return SpaceNeed.objects.none()
+    reach = (
+        active_needs().filter(centre_lat__isnull=False).aggregate(most=Max("radius_km"))["most"]
+        or 0
+    )
+    dlat = reach / KM_PER_DEGREE_LAT
+    south, north = float(np.min(table.lat)) - dlat, float(np.max(table.lat)) + dlat
+    coslat = max(math.cos(math.radians(min(max(abs(south), abs(north)), 89.0))), 0.01)
+    dlon = reach / (KM_PER_DEGREE_LAT * coslat)
+    west, east = float(np.min(table.lon)) - dlon, float(np.max(table.lon)) + dlon
+    return active_needs().filter(
+        Q(centre_lat__isnull=True)
+        | Q(
+            centre_lat__gte=south,
+            centre_lat__lte=north,
+            centre_lon__gte=west,
+            centre_lon__lte=east,
+        )
     )
 
 
