@@ -12,6 +12,8 @@ from allmende.core.api import reject_nul_characters
 from allmende.matching.api import router as matching_router
 from allmende.needs.api import router as needs_router
 from allmende.networks.api import router as networks_router
+from allmende.procedures.api import router as procedures_router
+from allmende.procedures.api_results import router as procedure_results_router
 from allmende.properties.api import router as properties_router
 
 api = NinjaAPI(
@@ -84,3 +86,5 @@ api.add_router("/", networks_router)
 api.add_router("/", properties_router)
 api.add_router("/", needs_router)
 api.add_router("/", matching_router)
+api.add_router("/", procedures_router)
+api.add_router("/", procedure_results_router)

@@ -15,6 +15,9 @@ USAGE = """usage: allmende <command> [options]
   migrate      apply database migrations
   loaddemo     load (or refresh) the demo data
   createadmin  create an administrator account
+  generate     synthetic properties and space needs (--properties N --needs M --seed S)
+  match        optimal assignment of a region (--region network:…|state:…|district:…)
+  verify-audit check the hash chains of the procedures' audit trails
   <other>      any Django management command, e.g. check, shell, compilemessages
 """
 
@@ -84,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(rest)
     if command == "worker":
         return worker(rest)
-    _django([command, *rest])
+    # Our own commands are spelled with hyphens on the command line (verify-audit); Django's
+    # command modules use underscores.
+    _django([command.replace("-", "_") if "-" in command else command, *rest])
     return 0
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allmende.properties",
     "allmende.needs",
     "allmende.matching",
+    "allmende.procedures",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("allmende.matching.urls")),
     path("objekte/", include("allmende.properties.urls")),
     path("raumgesuche/", include("allmende.needs.urls")),
+    path("verfahren/", include("allmende.procedures.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

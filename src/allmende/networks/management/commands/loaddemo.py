@@ -1,14 +1,21 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from allmende.networks.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the demo data (networks, organisations, demo logins). Idempotent."
+    help = (
+        "Load or refresh the demo data (networks, organisations, properties, space needs, "
+        "allocation procedures, demo logins). Idempotent."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         # Imported here: the matching app imports from the networks app.
         from allmende.matching.demo import demo_matching_load
+        from allmende.procedures.demo import JUROR_EMAIL, demo_procedures_load
 
         try:
             logins = demo_load()
@@ -19,6 +26,21 @@ class Command(BaseCommand):
             "{properties} properties, {needs} space needs, "
             "{recommendations} recommendations.".format(**counts)
         )
+        # The procedures' e-mails (answers, receipts, invitations, decisions) stay unsent: the
+        # demo people are fictional and the console would fill with them.
+        tasks_log = logging.getLogger("django.tasks")
+        level = tasks_log.level
+        tasks_log.setLevel(logging.WARNING)
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
+        ):
+            procedures = demo_procedures_load()
+        tasks_log.setLevel(level)
+        self.stdout.write(
+            "{procedures} allocation procedures ({decided} decided).".format(**procedures)
+        )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
+        logins = [*logins, (JUROR_EMAIL, logins[0][1], "juror")]
         for email, password, role in logins:
             self.stdout.write(f"  {role:<20} {email:<40} password: {password}")
