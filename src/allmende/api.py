@@ -13,6 +13,7 @@ from allmende.matching.api import router as matching_router
 from allmende.needs.api import router as needs_router
 from allmende.networks.api import router as networks_router
 from allmende.procedures.api import router as procedures_router
+from allmende.procedures.api_private import router as procedure_private_router
 from allmende.procedures.api_results import router as procedure_results_router
 from allmende.properties.api import router as properties_router
 
@@ -88,3 +89,4 @@ api.add_router("/", needs_router)
 api.add_router("/", matching_router)
 api.add_router("/", procedures_router)
 api.add_router("/", procedure_results_router)
+api.add_router("/", procedure_private_router)
