@@ -191,6 +191,11 @@ def known_objects(world):
     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
 )
 def test_api_conforms_to_its_openapi_schema(case, editor_token):
+    # The Host header belongs to the transport, not to the API: Django answers a host outside
+    # ALLOWED_HOSTS with its own 400 page before any view runs. Generated extra headers may
+    # include one; drop it.
+    if isinstance(case.headers, dict):
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() != "host"}
     # As generated: without credentials or with made-up ones for the secured operations.
     case.call_and_validate()
     if case.operation.definition.raw.get("security"):
