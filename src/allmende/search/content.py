@@ -1,0 +1,84 @@
+"""The content types that existed before the search: organisations, properties, space needs.
+
+Only public fields of public objects: an inactive organisation, an unpublished or unapproved
+property and a space need that is inactive or visible to network members only are not
+indexed. A property's street and postcode are never indexed (a sensitive property's exact
+location must not leak through the search).
+"""
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from allmende.needs.models import SpaceNeed, Visibility
+from allmende.networks.models import Organisation
+from allmende.properties.models import Moderation, Property
+from allmende.search.registry import SearchDocument, register
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def organisation_document(organisation: Organisation) -> SearchDocument | None:
+    if not organisation.is_active:
+        return None
+    return SearchDocument(
+        title=organisation.name,
+        body=_join(organisation.description, organisation.city),
+        url=organisation.get_absolute_url(),
+        facets={"kind": organisation.kind, "state": organisation.state},
+    )
+
+
+def public_properties() -> QuerySet[Property]:
+    return Property.objects.filter(is_published=True, moderation=Moderation.APPROVED)
+
+
+def property_document(prop: Property) -> SearchDocument | None:
+    if not (prop.is_published and prop.moderation == Moderation.APPROVED):
+        return None
+    return SearchDocument(
+        title=prop.title,
+        body=_join(prop.description, prop.city),
+        url=reverse("properties:property_detail", kwargs={"pk": prop.pk}),
+        facets={"kind": prop.kind, "state": prop.state, "status": prop.status},
+    )
+
+
+def public_needs() -> QuerySet[SpaceNeed]:
+    return SpaceNeed.objects.filter(is_active=True, visibility=Visibility.PUBLIC)
+
+
+def need_document(need: SpaceNeed) -> SearchDocument | None:
+    if not (need.is_active and need.visibility == Visibility.PUBLIC):
+        return None
+    return SearchDocument(
+        title=need.title,
+        body=_join(need.description, need.centre_name),
+        url=reverse("needs:space_need_detail", kwargs={"pk": need.pk}),
+        facets={"states": need.states, "uses": need.uses},
+    )
+
+
+register(
+    "organisation",
+    Organisation,
+    label=_("Organisations"),
+    document=organisation_document,
+    queryset=lambda: Organisation.objects.filter(is_active=True),
+)
+register(
+    "property",
+    Property,
+    label=_("Properties"),
+    document=property_document,
+    queryset=public_properties,
+)
+register(
+    "need",
+    SpaceNeed,
+    label=_("Space needs"),
+    document=need_document,
+    queryset=public_needs,
+)

@@ -1,0 +1,108 @@
+"""Writes to the search index."""
+
+from collections.abc import Iterator
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allmende.core.progress import ProgressCallback
+from allmende.search.backends import backend
+from allmende.search.models import SearchEntry
+from allmende.search.registry import SearchType, search_types, type_for_model
+
+REBUILD_BATCH = 500
+
+
+def _entry_values(search_type: SearchType, obj: models.Model) -> dict[str, object] | None:
+    document = search_type.document(obj)
+    if document is None:
+        return None
+    return {
+        "type": search_type.key,
+        "title": document.title[:300],
+        "body": document.body,
+        "url": document.url[:300],
+        "facets": document.facets,
+        "language": document.language,
+        "updated_at": timezone.now(),
+    }
+
+
+@transaction.atomic
+def search_index(obj: models.Model) -> SearchEntry | None:
+    """Index ``obj`` (a saved object of a registered type) as it is now: create or update
+    its entry, or remove it when the object is not public (any more). Returns the entry, or
+    None when the object is not indexed (not public, or its type not registered)."""
+    search_type = type_for_model(type(obj))
+    if search_type is None:
+        return None
+    values = _entry_values(search_type, obj)
+    if values is None:
+        search_remove(obj)
+        return None
+    entry, _created = SearchEntry.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        defaults=values,
+    )
+    backend().write([entry])
+    return entry
+
+
+@transaction.atomic
+def search_remove(obj: models.Model) -> None:
+    """Remove ``obj`` from the index (nothing happens when it is not in it)."""
+    if type_for_model(type(obj)) is None:
+        return
+    entries = SearchEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
+    ids = list(entries.values_list("pk", flat=True))
+    if ids:
+        backend().remove(ids)
+        SearchEntry.objects.filter(pk__in=ids).delete()
+
+
+def _batches(search_type: SearchType) -> Iterator[list[models.Model]]:
+    batch: list[models.Model] = []
+    for obj in search_type.queryset().order_by("pk").iterator(chunk_size=REBUILD_BATCH):
+        batch.append(obj)
+        if len(batch) == REBUILD_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@transaction.atomic
+def search_rebuild(progress: ProgressCallback | None = None) -> int:
+    """Drop the whole index and index every public object of every registered type again
+    (after bulk writes, which send no signals). Returns the number of entries."""
+    index = backend()
+    index.clear()
+    SearchEntry.objects.all().delete()
+    total = 0
+    for search_type in search_types():
+        content_type = ContentType.objects.get_for_model(search_type.model)
+        todo = search_type.queryset().count()
+        done = 0
+        label = _("Search index: %(type)s") % {"type": search_type.label}
+        if progress:
+            progress(label, 0, todo)
+        for batch in _batches(search_type):
+            entries = []
+            for obj in batch:
+                values = _entry_values(search_type, obj)
+                if values is not None:
+                    entries.append(
+                        SearchEntry(content_type=content_type, object_id=obj.pk, **values)
+                    )
+            created = SearchEntry.objects.bulk_create(entries)
+            index.write(created)
+            total += len(created)
+            done += len(batch)
+            if progress:
+                progress(label, done, todo)
+    return total

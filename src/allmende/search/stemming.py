@@ -1,0 +1,137 @@
+"""German word stems (Snowball via PyStemmer), query terms and the shared highlighter.
+
+Pure functions without database access; both backends and the snippets use them, so a query is
+understood the same way on SQLite and on PostgreSQL.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Words, not operators: FTS5 and tsquery syntax (quotes, *, NEAR, parentheses, -) never passes.
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 10
+MAX_TERM_CHARS = 60
+# Parts of compound words are only looked for from this length on (a trigram needs three).
+MIN_PART_CHARS = 3
+SNIPPET_WORDS = 30
+# A snippet is looked for in the beginning of a text only: stemming every word of a long text
+# for each hit would cost more than the search itself.
+SNIPPET_SCAN_CHARS = 4000
+
+# The most frequent German function words (they carry no meaning for a search), and the
+# operator words of FTS5 and web search syntax, which people type expecting them to work.
+STOP_WORDS = frozenset(
+    """
+    and or not near
+    aber alle als also am an auch auf aus bei bin bis bist da damit dann das dass dem den der
+    des die dies diese dieser dieses doch dort du durch ein eine einem einen einer eines er es
+    für hat hatte ich ihr im in ist ja jede jeder kann kein man mit nach nicht noch nur ob oder
+    sich sie sind so um und uns unter vom von vor war was wie wir wird wo zu zum zur über
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("german")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` in order, lower-cased."""
+    return WORD_RE.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """The German Snowball stem of one lower-cased word; umlauts and ß come out folded
+    (``Häuser`` → ``haus``, ``Straße``/``Strasse`` → ``strass``)."""
+    return str(_stemmer().stemWord(word))
+
+
+def stem_text(text: str) -> str:
+    """``text`` as space-separated stems, for the index."""
+    return " ".join(_stemmer().stemWords(words(text)))
+
+
+_UMLAUT_SPELLINGS = re.compile(r"ae|oe|(?<!q)ue")
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def with_umlauts(word: str) -> str:
+    """``word`` with ae/oe/ue written as umlauts (``gruesse`` → ``grüsse``), for a search
+    engine whose stemmer does not fold them."""
+    return _UMLAUT_SPELLINGS.sub(lambda m: _UMLAUTS[m.group()], word)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a user typed, reduced to words: ``terms`` as typed (lower-cased, for PostgreSQL's
+    own German parser) and their ``stems`` (for SQLite and the highlighter)."""
+
+    terms: tuple[str, ...]
+    stems: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def part_stems(self) -> tuple[str, ...]:
+        """The stems long enough to be looked for inside compound words."""
+        return tuple(s for s in self.stems if len(s) >= MIN_PART_CHARS)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Any input → words only: operators, quotes, control characters (NUL) and excess length
+    are dropped, stop words too unless nothing else is left."""
+    found = [w[:MAX_TERM_CHARS] for w in words(query[:MAX_QUERY_CHARS].replace("\x00", " "))]
+    meaningful = [w for w in found if w not in STOP_WORDS] or found
+    terms = tuple(dict.fromkeys(meaningful))[:MAX_TERMS]
+    return ParsedQuery(terms=terms, stems=tuple(dict.fromkeys(stem(t) for t in terms)))
+
+
+def _matches(word_stem: str, query: ParsedQuery) -> bool:
+    return word_stem in query.stems or any(part in word_stem for part in query.part_stems)
+
+
+def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) -> SafeString:
+    """``text`` HTML-escaped, every word that matches the query (same stem, or containing a
+    query stem as part of a compound) wrapped in ``<mark>``. With ``max_words`` a window of
+    that many words around the first match within the first ``SNIPPET_SCAN_CHARS``
+    characters, with ``…`` where text was cut."""
+    cut = max_words is not None and len(text) > SNIPPET_SCAN_CHARS
+    if cut:
+        text = (text[:SNIPPET_SCAN_CHARS].rsplit(maxsplit=1) or [""])[0]
+    found = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+    # Stem each distinct word once (a long text repeats most of its words).
+    distinct = list({word for _start, _end, word in found})
+    marked = {
+        word
+        for word, word_stem in zip(distinct, _stemmer().stemWords(distinct), strict=True)
+        if _matches(word_stem, query)
+    }
+    spans = [(begin, stop, word in marked) for begin, stop, word in found]
+    start_char, end_char = 0, len(text)
+    if max_words is not None and len(spans) > max_words:
+        first = next((i for i, span in enumerate(spans) if span[2]), 0)
+        begin = max(0, min(first - max_words // 4, len(spans) - max_words))
+        end = begin + max_words
+        start_char = spans[begin][0] if begin else 0
+        end_char = spans[end - 1][1] if end < len(spans) else len(text)
+        spans = spans[begin:end]
+    parts: list[str] = ["… "] if start_char else []
+    position = start_char
+    for begin_char, stop_char, is_marked in spans:
+        if not is_marked:
+            continue
+        parts.append(escape(text[position:begin_char]))
+        parts.append(f"<mark>{escape(text[begin_char:stop_char])}</mark>")
+        position = stop_char
+    parts.append(escape(text[position:end_char]))
+    if cut or end_char < len(text):
+        parts.append(" …")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
