@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allmende.needs",
     "allmende.matching",
     "allmende.procedures",
+    "allmende.knowledge",
     "allmende.search",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("objekte/", include("allmende.properties.urls")),
     path("raumgesuche/", include("allmende.needs.urls")),
     path("verfahren/", include("allmende.procedures.urls")),
+    path("wissen/", include("allmende.knowledge.urls")),
+    path("suche/", include("allmende.search.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

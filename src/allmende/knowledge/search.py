@@ -1,0 +1,161 @@
+"""The knowledge content in the search index: public items only, with the facets the search
+page filters by (network, audience, phase, topics and the seven toolbox facets)."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from allmende.knowledge.models import (
+    Article,
+    ExamplePlace,
+    News,
+    Position,
+    Publication,
+    Tool,
+)
+from allmende.search.registry import SearchDocument, register
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def _date(obj: Any) -> str:
+    return timezone.localtime(obj.published_at).date().isoformat()
+
+
+def article_document(article: Article) -> SearchDocument | None:
+    if not article.is_public:
+        return None
+    return SearchDocument(
+        title=article.title,
+        body=_join(*article.key_points, article.body),
+        url=article.get_absolute_url(),
+        facets={
+            "network": [article.network.slug],
+            "audience": [article.audience],
+            "phase": [article.phase] if article.phase else [],
+            "topic": sorted(t.slug for t in article.topics.all()),
+            "date": _date(article),
+        },
+    )
+
+
+def tool_document(tool: Tool) -> SearchDocument | None:
+    if not tool.is_public:
+        return None
+    facets: dict[str, Any] = {
+        "network": [tool.toolbox.network.slug],
+        "toolbox": [tool.toolbox.slug],
+        "date": _date(tool),
+    }
+    for term in tool.terms.all():
+        facets.setdefault(term.facet, []).append(term.slug)
+    steps = [step.text for step in tool.steps.all()]
+    return SearchDocument(
+        title=f"{tool.code} {tool.title}",
+        body=_join(tool.slogan, tool.summary, *steps, tool.effects),
+        url=tool.get_absolute_url(),
+        facets=facets,
+    )
+
+
+def place_document(place: ExamplePlace) -> SearchDocument | None:
+    if not place.is_public:
+        return None
+    return SearchDocument(
+        title=place.name,
+        body=_join(place.city, place.former_use, place.new_use, place.carrier, place.story),
+        url=place.get_absolute_url(),
+        facets={"network": [place.network.slug], "state": [place.state], "date": _date(place)},
+    )
+
+
+def publication_document(publication: Publication) -> SearchDocument | None:
+    if not publication.is_public:
+        return None
+    return SearchDocument(
+        title=publication.title,
+        body=publication.cover_text,
+        url=publication.get_absolute_url(),
+        facets={
+            "network": [publication.network.slug],
+            "kind": [publication.kind],
+            "date": publication.issued_on.isoformat(),
+        },
+    )
+
+
+def position_document(position: Position) -> SearchDocument | None:
+    if not position.is_public:
+        return None
+    return SearchDocument(
+        title=position.title,
+        body=position.text,
+        url=position.get_absolute_url(),
+        facets={"network": [position.network.slug], "date": position.dated.isoformat()},
+    )
+
+
+def news_document(news: News) -> SearchDocument | None:
+    if not news.is_public:
+        return None
+    return SearchDocument(
+        title=news.title,
+        body=_join(news.lead, news.body),
+        url=news.get_absolute_url(),
+        facets={"network": [news.network.slug], "date": _date(news)},
+    )
+
+
+register(
+    "article",
+    Article,
+    label=_("Articles"),
+    document=article_document,
+    queryset=lambda: (
+        Article.objects.published().select_related("network").prefetch_related("topics")
+    ),
+)
+register(
+    "tool",
+    Tool,
+    label=_("Tools"),
+    document=tool_document,
+    queryset=lambda: (
+        Tool.objects.published()
+        .select_related("toolbox__network", "prefix")
+        .prefetch_related("terms", "steps")
+    ),
+)
+register(
+    "place",
+    ExamplePlace,
+    label=_("Example places"),
+    document=place_document,
+    queryset=lambda: ExamplePlace.objects.published().select_related(
+        "network", "carrier_organisation"
+    ),
+)
+register(
+    "publication",
+    Publication,
+    label=_("Publications"),
+    document=publication_document,
+    queryset=lambda: Publication.objects.published().select_related("network"),
+)
+register(
+    "position",
+    Position,
+    label=_("Positions"),
+    document=position_document,
+    queryset=lambda: Position.objects.published().select_related("network"),
+)
+register(
+    "news",
+    News,
+    label=_("News"),
+    document=news_document,
+    queryset=lambda: News.objects.published().select_related("network"),
+)
