@@ -178,6 +178,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Upload limits for a property's photos (before re-encoding) and PDF documents.
 PROPERTY_PHOTO_MAX_BYTES = env.int("PROPERTY_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PROPERTY_DOCUMENT_MAX_BYTES = env.int("PROPERTY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+PUBLICATION_MAX_BYTES = env.int("PUBLICATION_MAX_BYTES", default=25 * 1024 * 1024)
 
 # E-mail: console in the demo, anything via EMAIL_URL (smtp://user:pass@host:587?tls=true);
 # production defaults to the local mail server.
