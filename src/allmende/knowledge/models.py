@@ -93,6 +93,7 @@ class Article(Publishable):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="articles"
     )
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
     author_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("author organisation"),
@@ -135,6 +136,7 @@ class Toolbox(TimeStampedModel):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     description = models.TextField(_("description (Markdown)"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("toolbox")
@@ -227,6 +229,7 @@ class Tool(Publishable):
     terms = models.ManyToManyField(
         FacetTerm, verbose_name=_("classification"), blank=True, related_name="tools"
     )
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("tool")
@@ -377,6 +380,7 @@ class ExamplePlace(Publishable):
     impact_criteria = models.ManyToManyField(
         ImpactCriterion, verbose_name=_("impact criteria met"), blank=True, related_name="places"
     )
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("example place")
@@ -513,6 +517,7 @@ class News(Publishable):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     lead = models.CharField(_("lead"), max_length=300)
     body = models.TextField(_("text (Markdown)"))
+    is_synthetic = models.BooleanField(_("synthetic test data"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("news item")
