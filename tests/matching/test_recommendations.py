@@ -4,12 +4,12 @@ weights, state lists, top-k limits."""
 import pytest
 from django.db import connection
 
-from allmende.matching import services
+from allmende.matching import selectors, services
 from allmende.matching.engine import COMPONENT_NAMES, Weights
 from allmende.matching.models import Recommendation
 from allmende.matching.snapshot import NeedSnapshot, common_good_strength, need_search_area
 from allmende.needs.models import SpaceNeed
-from allmende.properties.models import PropertyStatus
+from allmende.properties.models import Property, PropertyStatus
 from allmende.properties.services import property_status_change
 from tests.matching.conftest import make_property
 from tests.needs.factories import SpaceNeedFactory
@@ -106,6 +106,38 @@ def test_property_leaving_the_market_drops_out_of_every_list(matching, world):
     services.recommendations_refresh(property_ids=[matching.school.pk])
 
     assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [PropertyStatus.RENTED_SOLD, PropertyStatus.ALLOCATED, PropertyStatus.DEMOLISHED],
+)
+def test_status_change_drops_the_property_from_every_list_after_commit(
+    matching, world, status, django_capture_on_commit_callbacks
+):
+    second = make_property(title="Altes Kino", owner_organisation=world.other_organisation)
+    services.recommendations_rebuild()
+    assert Recommendation.objects.filter(property=matching.school).exists()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        property_status_change(property=matching.school, status=status, actor=world.admin)
+
+    assert callbacks  # the refresh was queued by the status change itself, not by hand
+    assert not Recommendation.objects.filter(property=matching.school).exists()
+    need_list = selectors.need_recommendations(need=matching.need, user=world.admin)
+    assert [r.property for r in need_list] == [second]
+    assert Recommendation.objects.get(property=second).rank_for_need == 1
+    assert not selectors.property_recommendations(property=matching.school, user=world.admin)
+
+
+def test_stored_rows_of_a_property_off_the_market_are_not_shown(matching, world):
+    # Rows written before the status changed (the refresh has not run yet) stay hidden.
+    Property.objects.filter(pk=matching.school.pk).update(status=PropertyStatus.DEMOLISHED)
+    matching.school.refresh_from_db()
+    assert Recommendation.objects.filter(property=matching.school).exists()
+
+    assert not selectors.need_recommendations(need=matching.need, user=world.admin)
+    assert not selectors.property_recommendations(property=matching.school, user=world.admin)
 
 
 def test_inactive_need_loses_its_recommendations(matching):

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from allmende.matching.models import Interest, Recommendation, Side
+from allmende.matching.snapshot import AVAILABLE_STATUSES
 from allmende.needs.models import SpaceNeed
 from allmende.needs.selectors import _visible_q as need_visible_q
 from allmende.networks.models import Organisation
@@ -33,7 +34,13 @@ def need_recommendations(*, need: SpaceNeed, user: Any) -> QuerySet[Recommendati
             "property_id", flat=True
         )
     )
-    visible = visible_properties(user).filter(pk__in=ranked).values_list("pk", flat=True)
+    # The status is checked again on reading: a stored row can outlive the property's leaving
+    # the market until the background refresh has run.
+    visible = (
+        visible_properties(user)
+        .filter(pk__in=ranked, status__in=AVAILABLE_STATUSES)
+        .values_list("pk", flat=True)
+    )
     return (
         Recommendation.objects.filter(
             need=need, rank_for_need__isnull=False, property_id__in=list(visible)
@@ -47,7 +54,10 @@ def need_recommendations(*, need: SpaceNeed, user: Any) -> QuerySet[Recommendati
 
 
 def property_recommendations(*, property: Property, user: Any) -> QuerySet[Recommendation]:
-    """The property's recommended needs the user may see, best first ("Passende Gruppen")."""
+    """The property's recommended needs the user may see, best first ("Passende Gruppen");
+    none once the property has left the market (sold, allocated, demolished …)."""
+    if property.status not in AVAILABLE_STATUSES:
+        return Recommendation.objects.none()
     ranked = list(
         Recommendation.objects.filter(
             property=property, rank_for_property__isnull=False

@@ -170,7 +170,8 @@ def property_status_change(
     note: str = "",
 ) -> PropertyStatusChange:
     """Append a dated, attributed entry to the status timeline; the property's current status
-    is the entry with the latest date (entries may be back-dated)."""
+    is the entry with the latest date (entries may be back-dated). Saving the property queues
+    the same recommendation refresh (after commit) as any other change of it."""
     change = PropertyStatusChange(
         property=property,
         status=status,
@@ -186,8 +187,11 @@ def property_status_change(
         .first()
     )
     assert latest is not None  # noqa: S101 - the entry was just saved
-    Property.objects.filter(pk=property.pk).update(status=latest.status)
     property.status = latest.status
+    # A model save (not QuerySet.update) so that post_save reaches every receiver: the map
+    # cache, the search index and the coalesced recommendation refresh of the matching app,
+    # which takes a property that left the market out of every stored list.
+    property.save(update_fields=["status", "updated_at"])
     return change
 
 
