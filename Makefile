@@ -25,8 +25,11 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# GNU gettext's msgfmt when installed (it also checks formats), polib otherwise.
 messages: install
-	cd src/allmende && ../../$(BIN)/django-admin compilemessages -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		cd src/allmende && ../../$(BIN)/django-admin compilemessages -v 0; \
+	else $(BIN)/python scripts/compile_messages.py; fi
 
 demo: install messages
 	$(BIN)/allmende demo
@@ -52,7 +55,7 @@ test: lint typecheck pytest
 # Maintainers: refresh the lock file, the vendored map libraries, the places CSV.
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --extra dev --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
 vendor:
 	bash scripts/vendor_static.sh

@@ -11,7 +11,7 @@ USAGE = """usage: allmende <command> [options]
   demo         migrate, load the demo data, print the demo logins, serve on
                http://127.0.0.1:8000 with a task worker beside it
   serve        run the web server (gunicorn); --bind HOST:PORT, --workers N
-  worker       run the task worker (database queue)
+  worker       run the task worker of TASK_BACKEND (database queue, or RQ on Redis)
   migrate      apply database migrations
   loaddemo     load (or refresh) the demo data
   createadmin  create an administrator account
@@ -54,8 +54,22 @@ def serve(argv: list[str]) -> int:
     return subprocess.call(command)  # noqa: S603 - fixed argv, no shell
 
 
+def worker_command(backend: str) -> list[str] | None:
+    """The management command that works off the queue of ``backend`` (the ``TASK_BACKEND``
+    setting), or None when tasks run inline and need no worker."""
+    if backend == "immediate":
+        return None
+    if backend == "rq":
+        return ["rqworker", "default", "--job-class", "django_tasks_rq.backend.Job"]
+    return ["db_worker"]
+
+
 def worker(argv: list[str]) -> int:
-    _django(["db_worker", *argv])
+    command = worker_command(os.environ.get("TASK_BACKEND", "database"))
+    if command is None:
+        print("TASK_BACKEND=immediate runs tasks inline: no worker needed.", flush=True)
+        return 0
+    _django([*command, *argv])
     return 0
 
 
@@ -63,15 +77,18 @@ def demo(argv: list[str]) -> int:
     os.makedirs(os.environ.get("ALLMENDE_DATA_DIR", "var"), exist_ok=True)
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["loaddemo"])
-    worker_process = subprocess.Popen([sys.executable, "-m", "allmende.cli", "worker"])
+    worker_process = None
+    if worker_command(os.environ.get("TASK_BACKEND", "database")) is not None:
+        worker_process = subprocess.Popen([sys.executable, "-m", "allmende.cli", "worker"])
     try:
         print("Allmende läuft auf http://127.0.0.1:8000 – beenden mit Strg+C.", flush=True)
         return serve(argv)
     except KeyboardInterrupt:
         return 0
     finally:
-        worker_process.terminate()
-        worker_process.wait(timeout=10)
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

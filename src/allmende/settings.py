@@ -218,7 +218,8 @@ else:
 # Tasks: the database queue (worker beside the web process) by default, RQ on Redis to scale out.
 TASK_BACKEND = env.str("TASK_BACKEND", default="database")
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq brings the ``rqworker`` command that ``allmende worker`` runs.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASK_BACKEND == "immediate":

@@ -180,3 +180,66 @@ def test_cli_serve_runs_gunicorn_with_bind_and_workers(monkeypatch):
     assert command[1:4] == ["-m", "gunicorn", "allmende.wsgi:application"]
     assert command[command.index("--bind") + 1] == "0.0.0.0:9000"
     assert command[command.index("--workers") + 1] == "4"
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("database", ["db_worker"]),
+        ("rq", ["rqworker", "default", "--job-class", "django_tasks_rq.backend.Job"]),
+        ("immediate", None),
+    ],
+)
+def test_worker_command_follows_the_task_backend(backend, expected):
+    assert cli.worker_command(backend) == expected
+
+
+def test_cli_worker_runs_the_queue_worker_of_the_task_backend(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line", lambda argv: calls.append(argv)
+    )
+    monkeypatch.setenv("TASK_BACKEND", "database")
+    assert cli.main(["worker", "--batch"]) == 0
+    monkeypatch.setenv("TASK_BACKEND", "immediate")
+    assert cli.main(["worker"]) == 0
+
+    assert calls == [["allmende", "db_worker", "--batch"]]
+
+
+class _FakeWorker:
+    def __init__(self, events):
+        self.events = events
+
+    def terminate(self):
+        self.events.append("worker terminated")
+
+    def wait(self, timeout):
+        self.events.append("worker ended")
+
+
+@pytest.mark.parametrize(("backend", "with_worker"), [("database", True), ("immediate", False)])
+def test_cli_demo_migrates_loads_starts_the_worker_serves_and_stops_the_worker(
+    monkeypatch, tmp_path, backend, with_worker
+):
+    events = []
+    monkeypatch.setenv("ALLMENDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TASK_BACKEND", backend)
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line",
+        lambda argv: events.append(" ".join(argv[1:2])),
+    )
+
+    def start_worker(command):
+        events.append("worker started: " + " ".join(command[1:]))
+        return _FakeWorker(events)
+
+    monkeypatch.setattr(cli.subprocess, "Popen", start_worker)
+    monkeypatch.setattr(cli.subprocess, "call", lambda command: events.append("serve") or 0)
+
+    assert cli.main(["demo"]) == 0
+
+    worker = ["worker started: -m allmende.cli worker"] if with_worker else []
+    stopped = ["worker terminated", "worker ended"] if with_worker else []
+    assert events == ["migrate", "loaddemo", *worker, "serve", *stopped]
+    assert (tmp_path / "data").is_dir()

@@ -193,3 +193,58 @@ def test_current_test_database_has_the_options_of_its_engine(db):
     else:
         assert connection.vendor == "postgresql"
         assert "transaction_mode" not in options
+
+
+ENV_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "mailer": settings.MAILERS["default"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "tasks": settings.TASKS["default"]["BACKEND"],
+    "apps": settings.INSTALLED_APPS,
+    "tile_url": settings.MAP_TILE_URL,
+    "attribution": settings.MAP_ATTRIBUTION,
+}, default=str))
+"""
+
+
+def test_email_redis_tasks_and_map_tiles_come_from_the_environment(tmp_path):
+    result = _run(
+        tmp_path,
+        ["-c", ENV_PROBE],
+        DATABASE_URL=f"sqlite:///{tmp_path / 'env.sqlite3'}",
+        EMAIL_URL="smtp+tls://mailer:geheim@mail.example.org:587",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        TASK_BACKEND="rq",
+        MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
+        MAP_ATTRIBUTION="© Beispielkarten",
+    )
+
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    assert "mail.example.org" in json.dumps(probe["mailer"])
+    assert "587" in json.dumps(probe["mailer"])
+    assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert probe["cache_location"] == "redis://127.0.0.1:6379/3"
+    assert probe["tasks"] == "django_tasks_rq.RQBackend"
+    assert "django_rq" in probe["apps"]
+    assert probe["tile_url"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert probe["attribution"] == "© Beispielkarten"
+
+
+def test_without_environment_the_demo_uses_console_mail_local_cache_and_the_database_queue(
+    tmp_path,
+):
+    result = _run(
+        tmp_path, ["-c", ENV_PROBE], DATABASE_URL=f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    )
+
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    assert "console" in json.dumps(probe["mailer"]).lower()
+    assert probe["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert probe["tasks"] == "django_tasks_db.DatabaseBackend"
+    assert probe["tile_url"] == ""

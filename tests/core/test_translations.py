@@ -54,3 +54,22 @@ def test_catalogue_contains_every_string_of_the_code(tmp_path):
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE))}
     missing = fresh - committed
     assert not missing, f"Run makemessages and translate: {sorted(m[1] for m in missing)}"
+
+
+def test_catalogue_compiles_without_gnu_gettext(tmp_path, monkeypatch):
+    import gettext
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "compile_messages", PACKAGE.parents[1] / "scripts" / "compile_messages.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    locale = tmp_path / "locale"
+    shutil.copytree(PACKAGE / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(module, "LOCALE", locale)
+
+    module.main()
+
+    translation = gettext.GNUTranslations((locale / "de/LC_MESSAGES/django.mo").open("rb"))
+    assert translation.gettext("Networks") == "Netzwerke"

@@ -143,6 +143,24 @@ def test_network_list_page_size_limits_the_items_but_not_the_count(client, direc
     assert [n["slug"] for n in body["items"]] == ["beta"]
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"member": "genossenschaft-hamburg"}, ["beta"]),  # the membership in alpha has ended
+        ({"member": "hausprojekt-leipzig"}, ["alpha", "beta"]),
+        ({"member": "nobody"}, []),
+        ({"q": "ALPHA"}, ["alpha"]),
+    ],
+)
+def test_network_list_filters_by_words_and_member(client, directory, params, expected):
+    response = client.get(f"{API}/networks", params)
+
+    assert _slugs(response) == expected
+    if params.get("member") == "hausprojekt-leipzig":
+        # The filter does not narrow the member count.
+        assert response.json()["items"][0]["member_count"] == 2
+
+
 @pytest.mark.parametrize("params", [{"page_size": 201}, {"page_size": 0}, {"page": 0}])
 def test_network_list_rejects_out_of_range_pagination_with_json_422(client, directory, params):
     response = client.get(f"{API}/networks", params)

@@ -153,10 +153,17 @@ def _filters(params: OrganisationFilterIn | MapQuery) -> selectors.OrganisationF
     )
 
 
+class NetworkFilterIn(Schema):
+    q: str = Field("", max_length=200, description="words in the name or the description")
+    member: str = Field("", max_length=80, description="slug of an organisation that is a member")
+
+
 @router.get("/networks", response={200: list[NetworkOut], 422: ErrorOut}, summary="List networks")
 @paginate(Pagination)
-def network_list(request: HttpRequest) -> Any:
-    return selectors.network_list().order_by("name")
+def network_list(request: HttpRequest, filters: Query[NetworkFilterIn]) -> Any:
+    return selectors.network_list(q=filters.q.strip(), member=filters.member.strip()).order_by(
+        "name"
+    )
 
 
 @router.get("/networks/{slug}", response={200: NetworkOut, 404: ErrorOut}, summary="One network")

@@ -33,8 +33,21 @@ class OrganisationFilters:
     q: str = ""
 
 
-def network_list() -> QuerySet[Network]:
-    return Network.objects.select_related("coordination_office").annotate(
+def network_list(*, q: str = "", member: str = "") -> QuerySet[Network]:
+    """Networks with their number of active members; ``q`` keeps those whose name or
+    description contains every word, ``member`` those with that organisation (slug) as an
+    active member."""
+    networks = Network.objects.select_related("coordination_office")
+    for word in q.split():
+        networks = networks.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    if member:
+        # A subquery, so that the filter does not narrow the member count below.
+        networks = networks.filter(
+            pk__in=Membership.objects.filter(
+                organisation__slug=member, status=MembershipStatus.ACTIVE
+            ).values("network_id")
+        )
+    return networks.annotate(
         member_count=Count(
             "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
         )
