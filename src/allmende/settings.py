@@ -227,12 +227,25 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+
+def _tile_origin() -> list[str]:
+    """The origin of the configured tile server, allowed as an image source ("{s}"
+    subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(env.str("MAP_TILE_URL", default=""))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return []
+    host = parts.netloc.replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
 # Content Security Policy (Django's built-in), scripts only from us and with a nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+    "img-src": [CSP.SELF, "data:", *_tile_origin(), *env.list("CSP_IMG_SRC", default=[])],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -207,6 +207,7 @@ print(json.dumps({
     "apps": settings.INSTALLED_APPS,
     "tile_url": settings.MAP_TILE_URL,
     "attribution": settings.MAP_ATTRIBUTION,
+    "img_src": settings.SECURE_CSP["img-src"],
 }, default=str))
 """
 
@@ -219,7 +220,7 @@ def test_email_redis_tasks_and_map_tiles_come_from_the_environment(tmp_path):
         EMAIL_URL="smtp+tls://mailer:geheim@mail.example.org:587",
         REDIS_URL="redis://127.0.0.1:6379/3",
         TASK_BACKEND="rq",
-        MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
+        MAP_TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png",
         MAP_ATTRIBUTION="© Beispielkarten",
     )
 
@@ -231,16 +232,15 @@ def test_email_redis_tasks_and_map_tiles_come_from_the_environment(tmp_path):
     assert probe["cache_location"] == "redis://127.0.0.1:6379/3"
     assert probe["tasks"] == "django_tasks_rq.RQBackend"
     assert "django_rq" in probe["apps"]
-    assert probe["tile_url"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert probe["tile_url"] == "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    assert "https://*.tiles.example.org" in probe["img_src"]
     assert probe["attribution"] == "© Beispielkarten"
 
 
 def test_without_environment_the_demo_uses_console_mail_local_cache_and_the_database_queue(
     tmp_path,
 ):
-    result = _run(
-        tmp_path, ["-c", ENV_PROBE], DATABASE_URL=f"sqlite:///{tmp_path / 'env.sqlite3'}"
-    )
+    result = _run(tmp_path, ["-c", ENV_PROBE], DATABASE_URL=f"sqlite:///{tmp_path / 'env.sqlite3'}")
 
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout)
@@ -248,3 +248,4 @@ def test_without_environment_the_demo_uses_console_mail_local_cache_and_the_data
     assert probe["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert probe["tasks"] == "django_tasks_db.DatabaseBackend"
     assert probe["tile_url"] == ""
+    assert not any("tiles" in source for source in probe["img_src"])
