@@ -1,6 +1,9 @@
 """The knowledge content in the search index: public items only, with the facets the search
-page filters by (network, audience, phase, topics and the seven toolbox facets)."""
+page filters by (network, audience, phase, topics, toolbox and the seven toolbox facets), and
+the labels of those facets' values."""
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -8,21 +11,35 @@ from django.utils.translation import gettext_lazy as _
 
 from allmende.knowledge.models import (
     Article,
+    Audience,
     ExamplePlace,
+    Facet,
+    FacetTerm,
     News,
+    Phase,
     Position,
     Publication,
+    PublicationKind,
     Tool,
+    Toolbox,
+    Topic,
 )
-from allmende.search.registry import SearchDocument, register
+from allmende.search.registry import SearchDocument, choice_labels, register, register_facets
 
 
 def _join(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _date(obj: Any) -> str:
-    return timezone.localtime(obj.published_at).date().isoformat()
+def _date(obj: Any) -> datetime.date:
+    return timezone.localtime(obj.published_at).date()
+
+
+def _audiences(audience: str) -> list[str]:
+    # Written for both: found under either audience.
+    if audience == Audience.BOTH:
+        return [Audience.INITIATIVES, Audience.OWNERS]
+    return [audience]
 
 
 def article_document(article: Article) -> SearchDocument | None:
@@ -34,11 +51,11 @@ def article_document(article: Article) -> SearchDocument | None:
         url=article.get_absolute_url(),
         facets={
             "network": [article.network.slug],
-            "audience": [article.audience],
+            "audience": _audiences(article.audience),
             "phase": [article.phase] if article.phase else [],
             "topic": sorted(t.slug for t in article.topics.all()),
-            "date": _date(article),
         },
+        date=_date(article),
     )
 
 
@@ -48,7 +65,6 @@ def tool_document(tool: Tool) -> SearchDocument | None:
     facets: dict[str, Any] = {
         "network": [tool.toolbox.network.slug],
         "toolbox": [tool.toolbox.slug],
-        "date": _date(tool),
     }
     for term in tool.terms.all():
         facets.setdefault(term.facet, []).append(term.slug)
@@ -58,6 +74,7 @@ def tool_document(tool: Tool) -> SearchDocument | None:
         body=_join(tool.slogan, tool.summary, *steps, tool.effects),
         url=tool.get_absolute_url(),
         facets=facets,
+        date=_date(tool),
     )
 
 
@@ -68,7 +85,8 @@ def place_document(place: ExamplePlace) -> SearchDocument | None:
         title=place.name,
         body=_join(place.city, place.former_use, place.new_use, place.carrier, place.story),
         url=place.get_absolute_url(),
-        facets={"network": [place.network.slug], "state": [place.state], "date": _date(place)},
+        facets={"network": [place.network.slug], "state": [place.state]},
+        date=_date(place),
     )
 
 
@@ -82,8 +100,8 @@ def publication_document(publication: Publication) -> SearchDocument | None:
         facets={
             "network": [publication.network.slug],
             "kind": [publication.kind],
-            "date": publication.issued_on.isoformat(),
         },
+        date=publication.issued_on,
     )
 
 
@@ -94,7 +112,8 @@ def position_document(position: Position) -> SearchDocument | None:
         title=position.title,
         body=position.text,
         url=position.get_absolute_url(),
-        facets={"network": [position.network.slug], "date": position.dated.isoformat()},
+        facets={"network": [position.network.slug]},
+        date=position.dated,
     )
 
 
@@ -105,7 +124,8 @@ def news_document(news: News) -> SearchDocument | None:
         title=news.title,
         body=_join(news.lead, news.body),
         url=news.get_absolute_url(),
-        facets={"network": [news.network.slug], "date": _date(news)},
+        facets={"network": [news.network.slug]},
+        date=_date(news),
     )
 
 
@@ -159,3 +179,37 @@ register(
     document=news_document,
     queryset=lambda: News.objects.published().select_related("network"),
 )
+
+
+def topic_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Topic names by slug, one query."""
+    names = dict(Topic.objects.filter(slug__in=values["topic"]).values_list("slug", "name"))
+    return {"topic": {v: names.get(v, v) for v in values["topic"]}}
+
+
+def toolbox_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Toolbox names by slug, one query."""
+    found = values["toolbox"]
+    names = dict(Toolbox.objects.filter(slug__in=found).values_list("slug", "name"))
+    return {"toolbox": {v: names.get(v, v) for v in found}}
+
+
+def term_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+    """The names of the toolbox facets' terms by facet and slug: one query for all seven
+    facets. Toolboxes using the same slug for a term name it alike (the first one wins)."""
+    slugs = set().union(*values.values())
+    labels: dict[str, dict[str, str]] = {facet: {} for facet in values}
+    terms = FacetTerm.objects.filter(facet__in=list(values), slug__in=slugs).order_by(
+        "toolbox_id", "position"
+    )
+    for facet, slug, name in terms.values_list("facet", "slug", "name"):
+        labels[facet].setdefault(slug, name)
+    return {facet: {v: labels[facet].get(v, v) for v in found} for facet, found in values.items()}
+
+
+register_facets([("audience", _("Audience"))], labels=choice_labels(Audience), position=20)
+register_facets([("phase", _("Phase or step"))], labels=choice_labels(Phase), position=30)
+register_facets([("topic", _("Topic"))], labels=topic_labels, position=40)
+register_facets([("toolbox", _("Toolbox"))], labels=toolbox_labels, position=50)
+register_facets([(f.value, f.label) for f in Facet], labels=term_labels, position=60)
+register_facets([("kind", _("Kind"))], labels=choice_labels(PublicationKind))

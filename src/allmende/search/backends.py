@@ -11,12 +11,13 @@ GIN indexes on title and body) — the same rule as SQLite's trigram table. Full
 rank first (``ts_rank``), then compound matches by trigram word similarity.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Lookup, Q, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
@@ -39,8 +40,33 @@ class RankedEntry:
 
 @dataclass(frozen=True)
 class BackendResult:
+    """One page of entries; ``counts``: matches per type with the facet filters applied
+    (not the type filter); ``facet_counts``: {facet: {value: matches}}, each facet counted
+    with the type filter and the other facets' filters applied, but not its own."""
+
     entries: list[RankedEntry]
     counts: dict[str, int]
+    facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class Order(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to look for: ``parsed`` (empty: every entry), the ``types`` to list (all known
+    types when not filtered), facet ``filters`` ({facet: values}: AND across facets, OR
+    within one), the ``facets`` to count, the order and the page."""
+
+    parsed: ParsedQuery
+    types: Sequence[str]
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    facets: Sequence[str] = ()
+    order: Order = Order.RELEVANCE
+    limit: int = 20
+    offset: int = 0
 
 
 class SearchBackend(Protocol):
@@ -53,14 +79,118 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Empty the backend's own index."""
 
-    def query(
-        self, parsed: ParsedQuery, *, types: Sequence[str], limit: int, offset: int
-    ) -> BackendResult:
-        """One page of matching entries of ``types`` in rank order, and the number of
-        matches per type over all types."""
+    def query(self, request: SearchRequest) -> BackendResult:
+        """Counts and one page of matching entries (two database queries at most)."""
 
 
-class SqliteBackend:
+ENTRY_TABLE = "search_searchentry"
+FACET_TABLE = "search_searchfacet"
+
+
+def _in(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+class _SqlBackend:
+    """Counting and paging shared by both backends. A backend supplies the SQL of its matches
+    as rows ``(id, tier, score)``; filters and counts run over them in plain SQL against the
+    facet table (index on facet, value, entry)."""
+
+    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    def _all_sql(self) -> tuple[str, list[Any]]:
+        return f"SELECT id, 0, 0.0 FROM {ENTRY_TABLE}", []  # noqa: S608 - fixed name
+
+    def _matches(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
+        if not parsed:
+            return self._all_sql()
+        return self.hits_sql(parsed, ranked=ranked)
+
+    @staticmethod
+    def _filter_sql(facet: str, values: Sequence[str], alias: str) -> tuple[str, list[Any]]:
+        return (
+            f"EXISTS (SELECT 1 FROM {FACET_TABLE} f WHERE f.entry_id = {alias}.id "  # noqa: S608
+            f"AND f.facet = %s AND f.value IN ({_in(values)}))",
+            [facet, *values],
+        )
+
+    def _counts(
+        self, request: SearchRequest, filters: dict[str, list[str]]
+    ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        hits, params = self._matches(request.parsed, ranked=False)
+        names = [f"s{i}" for i in range(len(filters))]
+        flags = ""
+        for name, (facet, values) in zip(names, filters.items(), strict=True):
+            condition, condition_params = self._filter_sql(facet, values, "e")
+            flags += f", {condition} AS {name}"
+            params += condition_params
+
+        def all_but(skip: str | None) -> str:
+            return " AND ".join([n for n in names if n != skip] or ["1 = 1"])
+
+        sql = (
+            f"WITH hits(id, tier, score) AS ({hits}), "  # noqa: S608 - no user text
+            f"base AS MATERIALIZED (SELECT e.id, e.type{flags} FROM hits "
+            f"JOIN {ENTRY_TABLE} e ON e.id = hits.id) "
+            f"SELECT '', b.type, COUNT(*) FROM base b WHERE {all_but(None)} GROUP BY b.type"
+        )
+        types = list(request.types)
+        type_sql = f"b.type IN ({_in(types)})" if types else "1 = 0"
+        unfiltered = [f for f in request.facets if f not in filters]
+        branches: list[tuple[list[str], str | None]] = []
+        if unfiltered:
+            branches.append((unfiltered, None))
+        branches += [([facet], name) for facet, name in zip(filters, names, strict=True)]
+        for facets, skip in branches:
+            sql += (
+                f" UNION ALL SELECT f.facet, f.value, COUNT(*) FROM base b "  # noqa: S608
+                f"JOIN {FACET_TABLE} f ON f.entry_id = b.id WHERE f.facet IN ({_in(facets)}) "
+                f"AND {type_sql} AND {all_but(skip)} GROUP BY f.facet, f.value"
+            )
+            params += [*facets, *types]
+        counts: dict[str, int] = {}
+        facet_counts: dict[str, dict[str, int]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for facet, value, count in cursor.fetchall():
+                if facet == "":
+                    counts[value] = count
+                else:
+                    facet_counts.setdefault(facet, {})[value] = count
+        return counts, facet_counts
+
+    def query(self, request: SearchRequest) -> BackendResult:
+        filters = {f: list(dict.fromkeys(v)) for f, v in request.filters.items() if v}
+        counts, facet_counts = self._counts(request, filters)
+        total = sum(counts.get(t, 0) for t in request.types)
+        if request.limit <= 0 or request.offset >= total:
+            return BackendResult([], counts, facet_counts)
+        hits, params = self._matches(request.parsed, ranked=True)
+        where = [f"e.type IN ({_in(request.types)})"]
+        params += request.types
+        for facet, values in filters.items():
+            condition, condition_params = self._filter_sql(facet, values, "e")
+            where.append(condition)
+            params += condition_params
+        order = "hits.tier, hits.score DESC, e.id"
+        if request.order == Order.DATE:
+            order = f"e.date DESC NULLS LAST, {order}"
+        page_sql = (
+            f"WITH hits(id, tier, score) AS ({hits}) "  # noqa: S608 - no user text
+            "SELECT e.*, hits.tier AS tier, hits.score AS score "
+            f"FROM hits JOIN {ENTRY_TABLE} e ON e.id = hits.id WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        entries = SearchEntry.objects.raw(page_sql, [*params, request.limit, request.offset])
+        return BackendResult(
+            [RankedEntry(e, float(e.score), bool(e.tier)) for e in entries],  # type: ignore[attr-defined]
+            counts,
+            facet_counts,
+        )
+
+
+class SqliteBackend(_SqlBackend):
     def write(self, entries: Sequence[SearchEntry]) -> None:
         rows = [(e.pk, stem_text(e.title), stem_text(e.body)) for e in entries]
         with connection.cursor() as cursor:
@@ -88,14 +218,16 @@ class SqliteBackend:
             cursor.execute("DELETE FROM search_trigram")
 
     @staticmethod
-    def _phrases(stems: Iterable[str]) -> str:
-        # Every stem a quoted FTS5 string (stems are \w+, so they hold no quote): no operator,
-        # column filter or prefix syntax can come from the user.
-        return " ".join(f'"{s}"' for s in stems)
+    def _phrases(groups: Iterable[Iterable[str]]) -> str:
+        # Every stem inside a quoted FTS5 string (stems are \w+, so they hold no quote): no
+        # operator, column filter or prefix syntax can come from the user. The stems of one
+        # string must follow each other.
+        return " ".join('"' + " ".join(group) + '"' for group in groups)
 
-    def _hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
+    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
         # Counting needs no rank: bm25 costs more than the match itself.
-        stems = self._phrases(parsed.stems)
+        phrases = parsed.phrase_stems
+        stems = self._phrases([*([s] for s in parsed.stems), *phrases])
         rank = "-bm25(search_fts, 10.0, 1.0)" if ranked else "0"
         sql = (
             f"SELECT rowid AS id, 0 AS tier, {rank} AS score "  # noqa: S608 - no user text
@@ -109,35 +241,12 @@ class SqliteBackend:
                 "FROM search_trigram WHERE search_trigram MATCH %s "
                 "AND rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             )
-            params += [self._phrases(parsed.part_stems), stems]
+            params += [self._phrases([s] for s in parsed.part_stems), stems]
+            if phrases:
+                # A phrase is matched as words, also by entries found through compounds.
+                sql += " AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+                params.append(self._phrases(phrases))
         return sql, params
-
-    def query(
-        self, parsed: ParsedQuery, *, types: Sequence[str], limit: int, offset: int
-    ) -> BackendResult:
-        hits, params = self._hits_sql(parsed, ranked=False)
-        table = SearchEntry._meta.db_table
-        counts_sql = (
-            f"WITH hits AS ({hits}) SELECT e.type, COUNT(*) FROM hits "  # noqa: S608
-            f"JOIN {table} e ON e.id = hits.id GROUP BY e.type"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(counts_sql, params)
-            counts = {row[0]: row[1] for row in cursor.fetchall()}
-        if not types or not any(counts.get(t) for t in types):
-            return BackendResult([], counts)
-        hits, params = self._hits_sql(parsed, ranked=True)
-        placeholders = ", ".join(["%s"] * len(types))
-        page_sql = (
-            f"WITH hits AS ({hits}) SELECT e.*, hits.tier AS tier, hits.score AS score "  # noqa: S608
-            f"FROM hits JOIN {table} e ON e.id = hits.id WHERE e.type IN ({placeholders}) "
-            "ORDER BY hits.tier, hits.score DESC, e.id LIMIT %s OFFSET %s"
-        )
-        entries = SearchEntry.objects.raw(page_sql, [*params, *types, limit, offset])
-        return BackendResult(
-            [RankedEntry(e, float(e.score), bool(e.tier)) for e in entries],  # type: ignore[attr-defined]
-            counts,
-        )
 
 
 VECTOR_COLUMN = "search_vector"
@@ -170,7 +279,7 @@ def _parts(term: str) -> set[str]:
     return found
 
 
-class PostgresBackend:
+class PostgresBackend(_SqlBackend):
     """The entry table carries a stored ``search_vector`` column (weighted ``german``
     vector of title A and body B) with a GIN index, and trigram GIN indexes on title and
     body; all are created by migration 0002 for PostgreSQL only."""
@@ -184,9 +293,7 @@ class PostgresBackend:
     def clear(self) -> None:
         """Nothing to do: the indexes are on the entry table itself."""
 
-    def query(
-        self, parsed: ParsedQuery, *, types: Sequence[str], limit: int, offset: int
-    ) -> BackendResult:
+    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
         from django.contrib.postgres.search import (
             SearchQuery,
             SearchRank,
@@ -234,16 +341,16 @@ class PostgresBackend:
                 ),
                 start=Value(0.0),
             )
+        for phrase in parsed.phrases:
+            # Words in this order (stop words keep their place), for both tiers as on SQLite.
+            text = " ".join(phrase)
+            phrase_query = SearchQuery(text, config="german", search_type="phrase")
+            if (umlauts := with_umlauts(text)) != text:
+                phrase_query |= SearchQuery(umlauts, config="german", search_type="phrase")
+            condition &= Q(SearchVectorExact(vector, phrase_query))
         matches = SearchEntry.objects.filter(condition)
-        counts = {
-            row["type"]: row["n"]
-            for row in matches.order_by().values("type").annotate(n=Count("id"))
-        }
-        if not types or not any(counts.get(t) for t in types):
-            return BackendResult([], counts)
-        page = (
-            matches.filter(type__in=types)
-            .annotate(
+        if ranked:
+            matches = matches.annotate(
                 tier=Case(
                     When(full_text, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),
@@ -253,12 +360,13 @@ class PostgresBackend:
                     output_field=FloatField(),
                 ),
             )
-            .order_by("tier", "-score", "id")[offset : offset + limit]
-        )
-        return BackendResult(
-            [RankedEntry(e, float(e.score), bool(e.tier)) for e in page],  # type: ignore[attr-defined]
-            counts,
-        )
+        else:
+            matches = matches.annotate(
+                tier=Value(0, output_field=IntegerField()),
+                score=Value(0.0, output_field=FloatField()),
+            )
+        sql, params = matches.values_list("id", "tier", "score").query.sql_with_params()
+        return sql, list(params)
 
 
 def backend() -> SearchBackend:

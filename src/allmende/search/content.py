@@ -6,14 +6,17 @@ indexed. A property's street and postcode are never indexed (a sensitive propert
 location must not leak through the search).
 """
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from allmende.core.models import State
 from allmende.needs.models import SpaceNeed, Visibility
-from allmende.networks.models import Organisation
-from allmende.properties.models import Moderation, Property
-from allmende.search.registry import SearchDocument, register
+from allmende.networks.models import Network, Organisation, OrganisationKind
+from allmende.properties.models import Moderation, Property, PropertyKind
+from allmende.search.registry import SearchDocument, choice_labels, register, register_facets
 
 
 def _join(*parts: str) -> str:
@@ -57,7 +60,7 @@ def need_document(need: SpaceNeed) -> SearchDocument | None:
         title=need.title,
         body=_join(need.description, need.centre_name),
         url=reverse("needs:space_need_detail", kwargs={"pk": need.pk}),
-        facets={"states": need.states, "uses": need.uses},
+        facets={"state": need.states, "uses": need.uses},
     )
 
 
@@ -81,4 +84,18 @@ register(
     label=_("Space needs"),
     document=need_document,
     queryset=public_needs,
+)
+
+
+def network_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Network names by slug, one query."""
+    slugs = set().union(*values.values())
+    names = dict(Network.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return {facet: {v: names.get(v, v) for v in found} for facet, found in values.items()}
+
+
+register_facets([("network", _("Network"))], labels=network_labels, position=10)
+register_facets([("state", _("State"))], labels=choice_labels(State), position=200)
+register_facets(
+    [("kind", _("Kind"))], labels=choice_labels(OrganisationKind, PropertyKind), position=210
 )

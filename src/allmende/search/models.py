@@ -21,6 +21,8 @@ class SearchEntry(models.Model):
     facets = models.JSONField(_("facets"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=8, default="de")
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # The content's own date (publication, issue, date of a position), for "newest first".
+    date = models.DateField(_("date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("search entry")
@@ -30,7 +32,47 @@ class SearchEntry(models.Model):
                 fields=["content_type", "object_id"], name="search_entry_unique_object"
             )
         ]
-        indexes = [models.Index(fields=["type"], name="search_entry_type")]
+        indexes = [
+            models.Index(fields=["type"], name="search_entry_type"),
+            models.Index(fields=["date"], name="search_entry_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type}: {self.title}"
+
+
+class SearchFacet(models.Model):
+    """One facet value of an entry (``network=stadtluecken``), normalised out of the entry's
+    ``facets`` so that filters and counts are index lookups and ``GROUP BY`` over the
+    matching entries instead of JSON read in Python."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facet_values")
+    facet = models.CharField(_("facet"), max_length=40)
+    value = models.CharField(_("value"), max_length=120)
+
+    class Meta:
+        verbose_name = _("facet value")
+        verbose_name_plural = _("facet values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "facet", "value"], name="search_facet_unique_value"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "value", "entry"], name="search_facet_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+class SearchWord(models.Model):
+    """A word of an indexed title, for "did you mean …?" when a search finds nothing.
+    Words of deleted entries stay until the next rebuild; a suggestion is only ever a hint."""
+
+    word = models.CharField(_("word"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word

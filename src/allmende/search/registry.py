@@ -12,9 +12,14 @@ A content type registers once, usually in its app's ``ready()``::
 
 Registering connects ``post_save``/``post_delete`` so the index follows every save and
 delete; bulk writes (which send no signals) end with ``services.search_rebuild()``.
+
+Facets a document carries (``facets={"network": ["stadtluecken"], ...}``) are filterable by
+any key; the ones the search page shows with counts are registered with
+:func:`register_facets`, with a function that turns their values (slugs) into labels.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +37,8 @@ class SearchDocument:
     url: str
     facets: dict[str, Any] = field(default_factory=dict)
     language: str = "de"
+    # The content's own date, for "newest first" (publication, issue, date of a declaration).
+    date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -73,3 +80,68 @@ def type_for_model(model: type[models.Model]) -> SearchType | None:
     """The registered type of ``model`` (or of the concrete model behind a proxy)."""
     concrete = model._meta.concrete_model
     return next((t for t in _types.values() if t.model is concrete), None)
+
+
+# {facet: values present} -> {facet: {value: label}}; one query for all facets it serves.
+FacetLabeller = Callable[[Mapping[str, set[str]]], dict[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class FacetKind:
+    key: str
+    label: str | Promise
+    labeller: FacetLabeller
+    position: int = 100
+
+
+_facets: dict[str, FacetKind] = {}
+
+
+def register_facets(
+    facets: Sequence[tuple[str, str | Promise]], *, labels: FacetLabeller, position: int = 100
+) -> None:
+    """Show these facets (key, label) on the search page, in this order, with counts; their
+    values are turned into readable labels by ``labels`` (called once for all of them). A
+    facet several apps use (``kind``) may be registered by each: the first label stays, the
+    labellers are asked in turn. ``position`` orders the facets on the page (then the order of
+    registration)."""
+    for key, label in facets:
+        if (known := _facets.get(key)) is not None and known.labeller is not labels:
+            _facets[key] = FacetKind(
+                key, known.label, _chain(known.labeller, labels), known.position
+            )
+        else:
+            _facets[key] = FacetKind(key, label, labels, position)
+
+
+def _chain(first: FacetLabeller, second: FacetLabeller) -> FacetLabeller:
+    def labeller(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+        labels = first(values)
+        for facet, names in second(values).items():
+            for value, name in names.items():
+                if labels.get(facet, {}).get(value, value) == value:
+                    labels.setdefault(facet, {})[value] = name
+        return labels
+
+    return labeller
+
+
+def facet_kinds() -> list[FacetKind]:
+    """The facets shown with counts, in page order."""
+    return sorted(_facets.values(), key=lambda kind: kind.position)
+
+
+def choice_labels(*choices: Any) -> FacetLabeller:
+    """A labeller for facets whose values are ``TextChoices`` values (no query)."""
+
+    def labeller(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
+        # Translated now, in the language of the request.
+        names: dict[str, str] = {}
+        for choice in choices:
+            names.update({str(value): str(label) for value, label in choice.choices})
+        return {
+            facet: {value: names.get(value, value) for value in found}
+            for facet, found in values.items()
+        }
+
+    return labeller

@@ -1,6 +1,9 @@
-"""Writes to the search index."""
+"""Writes to the search index: the entry, its facet values, its title words, and the
+backend's own index."""
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -9,10 +12,40 @@ from django.utils.translation import gettext as _
 
 from allmende.core.progress import ProgressCallback
 from allmende.search.backends import backend
-from allmende.search.models import SearchEntry
-from allmende.search.registry import SearchType, search_types, type_for_model
+from allmende.search.models import SearchEntry, SearchFacet, SearchWord
+from allmende.search.registry import SearchDocument, SearchType, search_types, type_for_model
+from allmende.search.stemming import MAX_TERM_CHARS, words
 
 REBUILD_BATCH = 500
+# Facet keys that are no filters: the date orders, the type is the entry's own column.
+NOT_FILTERS = frozenset({"date", "type"})
+# Title words shorter than this are no useful spelling suggestions.
+MIN_SUGGESTION_CHARS = 4
+
+
+def facet_pairs(facets: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (facet, value) pairs of a document's facets: a string value is one value, a list
+    several; empty values and anything else (numbers, nested data) are left out."""
+    pairs: dict[tuple[str, str], None] = {}
+    for key, value in facets.items():
+        if key in NOT_FILTERS:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str) and item:
+                pairs[(key[:40], item[:120])] = None
+    return list(pairs)
+
+
+def _document_date(document: SearchDocument) -> datetime.date | None:
+    if document.date is not None:
+        return document.date
+    value = document.facets.get("date")
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def _entry_values(search_type: SearchType, obj: models.Model) -> dict[str, object] | None:
@@ -27,7 +60,33 @@ def _entry_values(search_type: SearchType, obj: models.Model) -> dict[str, objec
         "facets": document.facets,
         "language": document.language,
         "updated_at": timezone.now(),
+        "date": _document_date(document),
     }
+
+
+def _title_words(titles: Iterable[str]) -> list[SearchWord]:
+    found = {
+        word[:MAX_TERM_CHARS]
+        for title in titles
+        for word in words(title)
+        if len(word) >= MIN_SUGGESTION_CHARS and not word.isdigit()
+    }
+    return [SearchWord(word=word) for word in sorted(found)]
+
+
+def _write(entries: Sequence[SearchEntry], *, replace: bool) -> None:
+    """Facet rows, title words and the backend index of saved entries."""
+    if replace:
+        SearchFacet.objects.filter(entry__in=entries).delete()
+    SearchFacet.objects.bulk_create(
+        [
+            SearchFacet(entry=entry, facet=facet, value=value)
+            for entry in entries
+            for facet, value in facet_pairs(entry.facets)
+        ]
+    )
+    SearchWord.objects.bulk_create(_title_words(e.title for e in entries), ignore_conflicts=True)
+    backend().write(entries)
 
 
 @transaction.atomic
@@ -47,7 +106,7 @@ def search_index(obj: models.Model) -> SearchEntry | None:
         object_id=obj.pk,
         defaults=values,
     )
-    backend().write([entry])
+    _write([entry], replace=True)
     return entry
 
 
@@ -82,7 +141,9 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
     (after bulk writes, which send no signals). Returns the number of entries."""
     index = backend()
     index.clear()
+    SearchFacet.objects.all().delete()
     SearchEntry.objects.all().delete()
+    SearchWord.objects.all().delete()
     total = 0
     for search_type in search_types():
         content_type = ContentType.objects.get_for_model(search_type.model)
@@ -100,7 +161,7 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
                         SearchEntry(content_type=content_type, object_id=obj.pk, **values)
                     )
             created = SearchEntry.objects.bulk_create(entries)
-            index.write(created)
+            _write(created, replace=False)
             total += len(created)
             done += len(batch)
             if progress:

@@ -68,13 +68,22 @@ def with_umlauts(word: str) -> str:
     return _UMLAUT_SPELLINGS.sub(lambda m: _UMLAUTS[m.group()], word)
 
 
+MAX_PHRASES = 3
+# German and English typographic quotes count as quotes.
+_QUOTES = str.maketrans(dict.fromkeys("„“”«»‚‘’", '"'))
+_PHRASE_RE = re.compile(r'"([^"]*)"')
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     """What a user typed, reduced to words: ``terms`` as typed (lower-cased, for PostgreSQL's
-    own German parser) and their ``stems`` (for SQLite and the highlighter)."""
+    own German parser) and their ``stems`` (for SQLite and the highlighter). ``phrases``: the
+    word sequences of two or more words typed in quotes, which must occur in this order (their
+    words are among the terms too)."""
 
     terms: tuple[str, ...]
     stems: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -84,14 +93,30 @@ class ParsedQuery:
         """The stems long enough to be looked for inside compound words."""
         return tuple(s for s in self.stems if len(s) >= MIN_PART_CHARS)
 
+    @property
+    def phrase_stems(self) -> tuple[tuple[str, ...], ...]:
+        """The phrases as stems, word by word."""
+        return tuple(tuple(stem(w) for w in phrase) for phrase in self.phrases)
+
 
 def parse_query(query: str) -> ParsedQuery:
-    """Any input → words only: operators, quotes, control characters (NUL) and excess length
-    are dropped, stop words too unless nothing else is left."""
-    found = [w[:MAX_TERM_CHARS] for w in words(query[:MAX_QUERY_CHARS].replace("\x00", " "))]
+    """Any input → words only: operators, control characters (NUL) and excess length are
+    dropped, stop words too unless nothing else is left. Text in matching quotes ("…", „…“)
+    is also kept as a phrase; an unmatched quote is ignored."""
+    text = query[:MAX_QUERY_CHARS].replace("\x00", " ").translate(_QUOTES)
+    phrases = []
+    for match in _PHRASE_RE.finditer(text):
+        phrase = tuple(w[:MAX_TERM_CHARS] for w in words(match.group(1)))[:MAX_TERMS]
+        if len(phrase) > 1 and phrase not in phrases:
+            phrases.append(phrase)
+    found = [w[:MAX_TERM_CHARS] for w in words(text)]
     meaningful = [w for w in found if w not in STOP_WORDS] or found
     terms = tuple(dict.fromkeys(meaningful))[:MAX_TERMS]
-    return ParsedQuery(terms=terms, stems=tuple(dict.fromkeys(stem(t) for t in terms)))
+    return ParsedQuery(
+        terms=terms,
+        stems=tuple(dict.fromkeys(stem(t) for t in terms)),
+        phrases=tuple(phrases[:MAX_PHRASES]),
+    )
 
 
 def _matches(word_stem: str, query: ParsedQuery) -> bool:
