@@ -2,6 +2,7 @@
 privacy, registration and editing, status timeline, pipeline board, reports by visitors."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,6 +12,7 @@ from allmende.properties.models import Moderation, Property, PropertyStatus, Pro
 from tests.conftest import ROLES, user_for
 from tests.factories import OrganisationRoleFactory
 from tests.properties.conftest import SECRET_LAT, SECRET_LON, SECRET_STREET, make_property
+from tests.properties.test_media import png
 
 pytestmark = pytest.mark.django_db
 
@@ -579,11 +581,140 @@ def report_post():
     }
 
 
-def test_report_form_has_no_photo_field_and_one_heading(client, world):
+def test_report_form_offers_an_optional_photo_with_rights_consent_and_one_heading(client, world):
     html = _html(client.get(REPORT_URL))
-    assert 'type="file"' not in html
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file" name="photo"' in html
+    assert 'name="photo_author"' in html
+    assert 'name="photo_rights_consent"' in html
+    assert '<label for="id_photo_rights_consent"' in html
     assert html.count("<h1>") == 1
     assert 'name="website_url"' in html
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = ""
+    return settings.MEDIA_ROOT
+
+
+def _stored_files(root):
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_report_photo_without_rights_consent_is_refused(client, world, report_post, media_root):
+    report_post.update(photo=png(), photo_author="Anna Beispiel")
+
+    response = client.post(REPORT_URL, report_post)
+
+    assert response.status_code == 200
+    html = _html(response)
+    assert set(response.context["form"].errors) == {"photo_rights_consent"}
+    assert 'id="id_photo_rights_consent_error"' in html
+    assert 'id="error-summary"' in html
+    assert 'href="#id_photo_rights_consent"' in html
+    assert not Property.objects.exists()
+    assert _stored_files(media_root) == []
+
+
+def test_report_photo_needs_the_authors_name(client, world, report_post, media_root):
+    report_post.update(photo=png(), photo_rights_consent="on")
+
+    response = client.post(REPORT_URL, report_post)
+
+    assert set(response.context["form"].errors) == {"photo_author"}
+    assert not Property.objects.exists()
+
+
+def test_report_with_a_file_that_is_not_an_image_is_refused(client, world, report_post, media_root):
+    report_post.update(
+        photo=SimpleUploadedFile("haus.jpg", b"<html>kein Bild</html>", content_type="image/jpeg"),
+        photo_author="Anna Beispiel",
+        photo_rights_consent="on",
+    )
+
+    response = client.post(REPORT_URL, report_post)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"photo"}
+    assert 'id="id_photo_error"' in _html(response)
+    assert not Property.objects.exists()
+    assert _stored_files(media_root) == []
+
+
+def test_report_photo_over_the_size_limit_is_refused(
+    client, world, report_post, media_root, settings
+):
+    settings.PROPERTY_PHOTO_MAX_BYTES = 100
+    report_post.update(photo=png(), photo_author="Anna Beispiel", photo_rights_consent="on")
+
+    response = client.post(REPORT_URL, report_post)
+
+    assert set(response.context["form"].errors) == {"photo"}
+    assert not Property.objects.exists()
+
+
+def test_report_photo_is_private_until_approved_then_shown_with_its_author(
+    client, world, report_post, media_root, django_capture_on_commit_callbacks
+):
+    report_post.update(
+        photo=png(name="Geheimgasse-7.png"),
+        photo_author="Anna Beispiel",
+        photo_rights_consent="on",
+    )
+    assert client.post(REPORT_URL, report_post).status_code == 302
+    report = Property.objects.get()
+    assert report.report_photo.name.startswith("properties/reports/")
+    assert "Geheimgasse" not in report.report_photo.name
+    assert report.report_photo_author == "Anna Beispiel"
+    assert report.report_photo_consent_at is not None
+    assert not report.photos.exists()
+    private = media_root / "private"
+    assert [p.parent.parent.parent.parent for p in _stored_files(media_root)] == [private]
+    photo_url = f"/objekte/meldungen/{report.pk}/foto/"
+    assert client.get(photo_url).status_code == 302  # to the login
+
+    client.force_login(world.editor)
+    assert client.get(photo_url).status_code == 404
+    client.force_login(world.coordinator)
+    assert photo_url in _html(client.get(QUEUE_URL))
+    shown = client.get(photo_url)
+    assert shown.status_code == 200
+    assert shown["Cache-Control"] == "private, no-store"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/objekte/meldungen/{report.pk}/", {"decision": "approve"})
+
+    report.refresh_from_db()
+    assert not report.report_photo
+    photo = report.photos.get()
+    assert photo.author == "Anna Beispiel"
+    assert photo.licence == "permission"
+    assert "Leere Schule am Park" in photo.alt_text
+    assert not [p for p in _stored_files(media_root) if private in p.parents]
+    client.logout()
+    detail = _html(client.get(f"/objekte/{report.pk}/"))
+    assert photo.image.url in detail
+    assert "Anna Beispiel" in detail
+    assert client.get(photo_url).status_code == 302
+
+
+def test_rejected_report_photo_is_deleted_and_never_published(
+    client, world, report_post, media_root, django_capture_on_commit_callbacks
+):
+    report_post.update(photo=png(), photo_author="Anna Beispiel", photo_rights_consent="on")
+    client.post(REPORT_URL, report_post)
+    report = Property.objects.get()
+    client.force_login(world.coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/objekte/meldungen/{report.pk}/", {"decision": "reject"})
+
+    report.refresh_from_db()
+    assert not report.report_photo
+    assert not report.photos.exists()
+    assert _stored_files(media_root) == []
 
 
 def test_report_with_filled_honeypot_is_refused(client, world, report_post):

@@ -1,13 +1,17 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allmende.core.choices import TransferModel, Use
 from allmende.core.forms import GermanBlankChoiceMixin
 from allmende.core.models import State
+from allmende.properties import services_media
 from allmende.properties.models import PipelineStage, Property, PropertyKind, PropertyStatus
 from allmende.properties.services import PROPERTY_EDITABLE_FIELDS
 
@@ -166,6 +170,41 @@ class PropertyReportForm(GermanBlankChoiceMixin, forms.ModelForm):
         ),
         required=True,
     )
+    # Optional photo: checked and re-encoded like an owner's photo; shown only once a
+    # coordinator approves the report.
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    photo_author = forms.CharField(
+        label=_("Who took the photo?"),
+        required=False,
+        max_length=120,
+        help_text=_("Needed with a photo; shown in the credit line."),
+    )
+    photo_rights_consent = forms.BooleanField(
+        label=_(
+            "I took this photo or hold the rights to it, and I allow the platform to publish "
+            "it with the author's name once the report is approved."
+        ),
+        required=False,
+    )
+
+    field_order = [
+        "title",
+        "description",
+        "street",
+        "postcode",
+        "city",
+        "state",
+        "reporter_email",
+        "photo",
+        "photo_author",
+        "photo_rights_consent",
+        "privacy_consent",
+        "website_url",
+    ]
 
     class Meta:
         model = Property
@@ -186,11 +225,40 @@ class PropertyReportForm(GermanBlankChoiceMixin, forms.ModelForm):
     def clean_postcode(self) -> str:
         return _postcode_check(self.cleaned_data.get("postcode", ""))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _(
+            "JPEG, PNG, WebP or GIF, at most %(size)s. It is stored without its metadata "
+            "(camera, position) and shown only after the report has been approved."
+        ) % {"size": filesizeformat(settings.PROPERTY_PHOTO_MAX_BYTES)}
+
     def clean_website_url(self) -> str:
         value: str = self.cleaned_data.get("website_url", "")
         if value:
             raise ValidationError(_("This field must stay empty."))
         return value
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            return services_media.photo_image_prepare(photo)
+        return photo
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A photo that failed its own checks still needs the rights confirmed when sent again.
+        if cleaned.get("photo") or "photo" in self.files:
+            if not cleaned.get("photo_rights_consent"):
+                self.add_error(
+                    "photo_rights_consent",
+                    _(
+                        "Please confirm that you hold the rights to the photo, or send the "
+                        "report without it."
+                    ),
+                )
+            if not (cleaned.get("photo_author") or "").strip():
+                self.add_error("photo_author", _("Please name who took the photo."))
+        return cleaned
 
 
 class PropertyStatusForm(GermanBlankChoiceMixin, forms.Form):

@@ -178,6 +178,20 @@ class Property(TimeStampedModel):
     )
     # Only for reports by visitors: where the coordination office may ask questions.
     reporter_email = models.EmailField(_("e-mail of the person reporting"), blank=True)
+    # A reporter's optional photo waits in private storage (no public address) until a
+    # coordinator approves the report; then it becomes one of the property's photos.
+    report_photo = models.FileField(
+        _("photo of the report"),
+        upload_to="properties/reports/%Y/",
+        storage=private_storage,
+        blank=True,
+    )
+    report_photo_author = models.CharField(
+        _("author of the reported photo"), max_length=120, blank=True
+    )
+    report_photo_consent_at = models.DateTimeField(
+        _("rights to the reported photo confirmed at"), null=True, blank=True
+    )
     # Fine grid cells of the public position for the map's server-side clusters (as on
     # Organisation): an integer GROUP BY in the database.
     grid_x = models.GeneratedField(

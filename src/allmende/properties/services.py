@@ -2,14 +2,17 @@
 the status timeline and the pipeline."""
 
 import datetime
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allmende.accounts.models import User
+from allmende.core.choices import Licence
 from allmende.core.places import place_find
 from allmende.networks.models import Organisation
 from allmende.properties.models import (
@@ -18,6 +21,7 @@ from allmende.properties.models import (
     PipelineStage,
     Property,
     PropertyKind,
+    PropertyPhoto,
     PropertyStatusChange,
 )
 
@@ -119,9 +123,20 @@ def property_update(*, property: Property, actor: User, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def report_submit(*, data: dict[str, Any], reporter: User | None = None) -> Property:
+def report_submit(
+    *,
+    data: dict[str, Any],
+    reporter: User | None = None,
+    photo: ContentFile[bytes] | None = None,
+    photo_author: str = "",
+    photo_rights_consent: bool = False,
+) -> Property:
     """Store a visitor's report of a vacancy: hidden, unpublished and waiting for a
-    coordinator. Unknown keys are ignored; coordinates default to the town."""
+    coordinator. Unknown keys are ignored; coordinates default to the town.
+
+    ``photo`` (the output of ``services_media.photo_image_prepare``) needs the author's name
+    and the reporter's confirmation that they hold the rights and grant its use; it is kept in
+    private storage until a coordinator approves the report."""
     prop = Property(
         **{k: v for k, v in data.items() if k in REPORT_FIELDS},
         kind=PropertyKind.VACANT,
@@ -130,10 +145,43 @@ def report_submit(*, data: dict[str, Any], reporter: User | None = None) -> Prop
         is_published=False,
         created_by=reporter,
     )
+    if photo is not None:
+        errors = {}
+        if not photo_rights_consent:
+            errors["photo_rights_consent"] = _(
+                "Please confirm that you hold the rights to the photo, or send the report "
+                "without it."
+            )
+        if not photo_author.strip():
+            errors["photo_author"] = _("Please name who took the photo.")
+        if errors:
+            raise ValidationError(errors)
+        prop.report_photo = photo
+        prop.report_photo_author = photo_author.strip()
+        prop.report_photo_consent_at = timezone.now()
     property_locate(prop)
     prop.full_clean()
     prop.save()
     return prop
+
+
+def _report_photo_publish(prop: Property) -> PropertyPhoto:
+    """Copy the report's private photo into the property's public photos."""
+    with prop.report_photo.open("rb") as handle:
+        content = ContentFile(handle.read(), name=PurePath(prop.report_photo.name or "").name)
+    title = prop.title[:150]
+    photo = PropertyPhoto(
+        property=prop,
+        image=content,
+        alt_text=_("Photo of the reported building: %(title)s") % {"title": title},
+        author=prop.report_photo_author,
+        licence=Licence.PERMISSION,
+        position=0,
+        uploaded_by=prop.created_by,
+    )
+    photo.full_clean()
+    photo.save()
+    return photo
 
 
 def _report_decide(*, property: Property, actor: User, moderation: str) -> Property:
@@ -143,7 +191,18 @@ def _report_decide(*, property: Property, actor: User, moderation: str) -> Prope
         raise ValidationError(_("This report has already been decided."))
     property.moderation = moderation
     property.is_published = moderation == Moderation.APPROVED
-    property.save(update_fields=["moderation", "is_published", "updated_at"])
+    fields = ["moderation", "is_published", "updated_at"]
+    if property.report_photo:
+        # Approved: the photo becomes public; rejected: it is not kept. Either way the
+        # private copy goes once the decision is committed.
+        if moderation == Moderation.APPROVED:
+            _report_photo_publish(property)
+        storage, name = property.report_photo.storage, property.report_photo.name or ""
+        transaction.on_commit(lambda: storage.delete(name))
+        property.report_photo = ""
+        property.report_photo_author = ""
+        fields += ["report_photo", "report_photo_author"]
+    property.save(update_fields=fields)
     return property
 
 

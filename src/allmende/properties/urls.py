@@ -12,6 +12,7 @@ urlpatterns = [
     path("melden/danke/", views.report_thanks, name="report_thanks"),
     path("meldungen/", views.report_list, name="report_list"),
     path("meldungen/<int:pk>/", views.report_decide, name="report_decide"),
+    path("meldungen/<int:pk>/foto/", views.report_photo, name="report_photo"),
     path("karte/", views_map.property_map, name="property_map"),
     path("<int:pk>/", views.property_detail, name="property_detail"),
     path("<int:pk>/bearbeiten/", views.property_edit, name="property_edit"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -257,15 +257,22 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
 @ratelimit(key="ip", rate="5/h", method="POST", block=True, group="property-report")
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
-    form = PropertyReportForm(request.POST or None)
+    form = PropertyReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        photo_keys = {"photo", "photo_author", "photo_rights_consent"}
         data = {
             k: v
             for k, v in form.cleaned_data.items()
-            if k not in {"privacy_consent", "website_url"}
+            if k not in {"privacy_consent", "website_url", *photo_keys}
         }
         reporter = request.user if request.user.is_authenticated else None
-        services.report_submit(data=data, reporter=reporter)  # type: ignore[arg-type]
+        services.report_submit(
+            data=data,
+            reporter=reporter,  # type: ignore[arg-type]
+            photo=form.cleaned_data.get("photo") or None,
+            photo_author=form.cleaned_data.get("photo_author", ""),
+            photo_rights_consent=form.cleaned_data.get("photo_rights_consent", False),
+        )
         return redirect("properties:report_thanks")
     return render(request, "properties/report_form.html", {"form": form})
 
@@ -291,6 +298,26 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "properties/report_list.html",
         {"page": paginator.get_page(request.GET.get("page")), "query": ""},
     )
+
+
+@login_required
+def report_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo of a pending report, for those who may decide the report (it has no public
+    address until then); 404 for everyone else and for reports without a photo."""
+    report = get_object_or_404(Property, pk=pk, moderation=Moderation.PENDING)
+    if not request.user.has_perm("properties.moderate_report", report) or not report.report_photo:
+        raise Http404
+    try:
+        handle = report.report_photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = (
+        "image/png" if (report.report_photo.name or "").endswith(".png") else "image/jpeg"
+    )
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
