@@ -1,4 +1,5 @@
-"""``allmende generate --properties N --needs M --seed S`` and ``allmende generate --remove``."""
+"""``allmende generate --properties N --needs M --knowledge K --seed S`` and
+``allmende generate --remove``."""
 
 import argparse
 import time
@@ -8,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from allmende.core.progress import format_count, progress_for
+from allmende.core.progress import ProgressCallback, format_count, progress_for
+from allmende.knowledge.synthetic import (
+    KnowledgeSyntheticError,
+    knowledge_synthetic_generate,
+    knowledge_synthetic_remove,
+)
 from allmende.matching.synthetic import SyntheticDataExists, synthetic_generate, synthetic_remove
 
 
@@ -30,7 +36,8 @@ def _count(raw: str) -> int:
 class Command(BaseCommand):
     help = (
         "Create synthetic properties and space needs on real German places (weighted by "
-        "population) for the matching benchmark and load tests, marked as synthetic; "
+        "population) for the matching benchmark and load tests, and German knowledge content "
+        "(articles, tools, example places, news) for the search benchmark, marked as synthetic; "
         "--remove deletes all synthetic data again."
     )
 
@@ -42,6 +49,12 @@ class Command(BaseCommand):
             "--needs", type=_count, default=0, help="Number of space needs (default 0)."
         )
         parser.add_argument(
+            "--knowledge",
+            type=_count,
+            default=0,
+            help="Number of knowledge items: articles, tools, example places, news (default 0).",
+        )
+        parser.add_argument(
             "--seed", type=_count, default=1, help="Random seed: the same seed, the same data."
         )
         parser.add_argument(
@@ -50,7 +63,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         # Called as call_command(...) the argparse types are bypassed for keyword arguments.
-        numbers = {name: options[name] for name in ("properties", "needs", "seed")}
+        numbers = {name: options[name] for name in ("properties", "needs", "knowledge", "seed")}
         for name, value in numbers.items():
             if not isinstance(value, int) or value < 0:
                 raise CommandError(
@@ -60,8 +73,11 @@ class Command(BaseCommand):
         progress = progress_for(self.stdout)
         started = time.monotonic()
         if options["remove"]:
-            if numbers["properties"] or numbers["needs"]:
-                raise CommandError(_("--remove cannot be combined with --properties or --needs."))
+            if numbers["properties"] or numbers["needs"] or numbers["knowledge"]:
+                raise CommandError(
+                    _("--remove cannot be combined with --properties, --needs or --knowledge.")
+                )
+            knowledge = knowledge_synthetic_remove(progress=progress)
             counts = synthetic_remove(progress=progress)
             self.stdout.write(
                 self.style.SUCCESS(
@@ -76,9 +92,25 @@ class Command(BaseCommand):
                     }
                 )
             )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Removed %(articles)s synthetic articles, %(tools)s tools, %(places)s "
+                        "example places and %(news)s news items."
+                    )
+                    % {key: format_count(value) for key, value in knowledge.items()}
+                )
+            )
             return
-        if not numbers["properties"] and not numbers["needs"]:
-            raise CommandError(_("Nothing to do: give --properties and/or --needs, or --remove."))
+        if not numbers["properties"] and not numbers["needs"] and not numbers["knowledge"]:
+            raise CommandError(
+                _("Nothing to do: give --properties, --needs and/or --knowledge, or --remove.")
+            )
+        if numbers["knowledge"]:
+            self._knowledge(numbers["knowledge"], numbers["seed"], progress)
+            if not numbers["properties"] and not numbers["needs"]:
+                return
+            started = time.monotonic()
         try:
             result = synthetic_generate(
                 properties=numbers["properties"],
@@ -100,6 +132,30 @@ class Command(BaseCommand):
                     "organisations": format_count(result.organisations),
                     "seed": result.seed,
                     "seconds": number_format(time.monotonic() - started, 1),
+                }
+            )
+        )
+
+    def _knowledge(self, count: int, seed: int, progress: ProgressCallback) -> None:
+        try:
+            result = knowledge_synthetic_generate(count=count, seed=seed, progress=progress)
+        except KnowledgeSyntheticError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Created %(articles)s synthetic articles, %(tools)s tools, %(places)s "
+                    "example places and %(news)s news items (seed %(seed)s) in %(seconds)s s, "
+                    "of which %(index_seconds)s s for the search index."
+                )
+                % {
+                    "articles": format_count(result.articles),
+                    "tools": format_count(result.tools),
+                    "places": format_count(result.places),
+                    "news": format_count(result.news),
+                    "seed": result.seed,
+                    "seconds": number_format(result.seconds, 1),
+                    "index_seconds": number_format(result.index_seconds, 1),
                 }
             )
         )

@@ -9,11 +9,12 @@ from allmende.networks.demo import demo_load
 class Command(BaseCommand):
     help = (
         "Load or refresh the demo data (networks, organisations, properties, space needs, "
-        "allocation procedures, demo logins). Idempotent."
+        "allocation procedures, knowledge content, demo logins). Idempotent."
     )
 
     def handle(self, *args: object, **options: object) -> None:
         # Imported here: the matching app imports from the networks app.
+        from allmende.knowledge.demo import demo_knowledge_load
         from allmende.matching.demo import demo_matching_load
         from allmende.procedures.demo import JUROR_EMAIL, demo_procedures_load
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         tasks_log.setLevel(level)
         self.stdout.write(
             "{procedures} allocation procedures ({decided} decided).".format(**procedures)
+        )
+        knowledge = demo_knowledge_load()
+        self.stdout.write(
+            "{articles} articles, {tools} tools, {places} example places, "
+            "{news} news items.".format(**knowledge)
         )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         logins = [*logins, (JUROR_EMAIL, logins[0][1], "juror")]
