@@ -70,7 +70,7 @@ class NewsFeed(_KnowledgeFeed):
     description = gettext_lazy("The newest news of the networks.")
 
     def link(self) -> str:
-        return reverse("knowledge:overview")
+        return reverse("knowledge:news_list")
 
     def items(self) -> QuerySet[News]:
         return (
@@ -96,7 +96,7 @@ class ToolFeed(_KnowledgeFeed):
     description = gettext_lazy("The newest project ideas of the networks' toolboxes.")
 
     def link(self) -> str:
-        return reverse("knowledge:overview")
+        return reverse("knowledge:toolbox_list")
 
     def items(self) -> QuerySet[Tool]:
         return (
