@@ -143,8 +143,11 @@ class RowError:
 
 @dataclass(slots=True)
 class ImportResult:
+    """``unit`` names what ``RowError.row`` counts: CSV rows or GeoJSON features."""
+
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    unit: str = "row"
 
     @property
     def ok(self) -> bool:
@@ -450,19 +453,39 @@ def properties_import_csv(
     Every row is validated first; if any row has an error, nothing is written and the result
     lists every error (row number counting the header as row 1, column, message).
     Coordinates default to the town's centre."""
-    if not actor.has_perm("properties.add_property", organisation):
-        raise PermissionDenied(_("You may not register properties for this organisation."))
+    import_permission_check(organisation=organisation, actor=actor)
     result = ImportResult()
     rows = _read_rows(file, result)
     if rows is None:
         return result
-    properties: list[Property] = []
+    numbered: list[tuple[int, dict[str, str]]] = []
     for number, row in enumerate(rows, start=2):
         if None in row:
             result.errors.append(
                 RowError(number, "", _("This row has more cells than the header."))
             )
             continue
+        numbered.append((number, row))
+    return import_rows(numbered, organisation=organisation, actor=actor, result=result)
+
+
+def import_permission_check(*, organisation: Organisation, actor: Any) -> None:
+    """Raise ``PermissionDenied`` unless the actor may register properties for the owner."""
+    if not actor.has_perm("properties.add_property", organisation):
+        raise PermissionDenied(_("You may not register properties for this organisation."))
+
+
+def import_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    organisation: Organisation,
+    actor: Any,
+    result: ImportResult,
+) -> ImportResult:
+    """Validate numbered rows of text cells (the CSV's, or a GeoJSON file's features) and
+    save them all, or none if ``result`` holds or collects any error."""
+    properties: list[Property] = []
+    for number, row in rows:
         prop, errors = _row_property(row, organisation=organisation, actor=actor)
         for name, message in errors.items():
             result.errors.append(RowError(number, name, message))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from allmende.networks.models import Organisation
-from allmende.properties import selectors, transfer
+from allmende.properties import selectors, transfer, transfer_geojson
 from allmende.properties.forms import PropertyFilterForm
 from allmende.properties.models import Property
 
@@ -23,9 +23,15 @@ class PropertyImportForm(forms.Form):
         label=gettext_lazy("Owner organisation"), queryset=Organisation.objects.none()
     )
     file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("UTF-8, comma- or semicolon-separated, at most 5 MB and 5000 rows."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label=gettext_lazy("CSV or GeoJSON file"),
+        help_text=gettext_lazy(
+            "CSV: UTF-8, comma- or semicolon-separated. GeoJSON (.geojson or .json): a "
+            "FeatureCollection with the columns as properties and a Point per feature. At most "
+            "5 MB and 5000 rows or features."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,text/csv,.geojson,.json,application/geo+json"}
+        ),
     )
 
     def __init__(self, *args: object, organisations: object, **kwargs: object) -> None:
@@ -83,8 +89,10 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     )
     result = None
     if request.method == "POST" and form.is_valid():
-        result = transfer.properties_import_csv(
-            file=form.cleaned_data["file"],
+        upload = form.cleaned_data["file"]
+        result = transfer_geojson.properties_import(
+            file=upload,
+            name=upload.name or "",
             organisation=form.cleaned_data["organisation"],
             actor=request.user,
         )

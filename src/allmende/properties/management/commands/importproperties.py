@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from allmende.accounts.models import User
 from allmende.networks.models import Organisation
-from allmende.properties import transfer
+from allmende.properties import transfer, transfer_geojson
 
 
 def _columns_help() -> str:
@@ -20,9 +20,11 @@ def _columns_help() -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import properties from a CSV file (UTF-8, header row, at most 5 MB and "
-        f"{transfer.MAX_IMPORT_ROWS} rows) for an owner organisation. If any row has an error, "
-        "nothing is imported and every error is listed. See --help for the columns."
+        "Import properties from a CSV file (UTF-8, header row) or a GeoJSON FeatureCollection "
+        "(a file ending in .geojson or .json: the columns as properties, a Point per feature), "
+        f"at most 5 MB and {transfer.MAX_IMPORT_ROWS} rows or features, for an owner "
+        "organisation. If any row or feature has an error, nothing is imported and every error "
+        "is listed. See --help for the columns."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,8 +44,11 @@ class Command(BaseCommand):
             raise CommandError(f"No person with the e-mail {options['actor']}.") from exc
         try:
             with options["file"].open("rb") as handle:
-                result = transfer.properties_import_csv(
-                    file=handle, organisation=organisation, actor=actor
+                result = transfer_geojson.properties_import(
+                    file=handle,
+                    name=options["file"].name,
+                    organisation=organisation,
+                    actor=actor,
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from exc
@@ -51,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not result.ok:
             for error in result.errors:
-                where = f"row {error.row}" if error.row else "file"
+                where = f"{result.unit} {error.row}" if error.row else "file"
                 column = f", {error.field}" if error.field else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
             raise CommandError(f"{len(result.errors)} errors; nothing has been imported.")
