@@ -270,12 +270,17 @@ def _like_pattern(part: str) -> str:
 
 def _parts(term: str) -> set[str]:
     """What to look for inside longer words: the stem-long beginning of the term, as typed
-    and with ae/oe/ue as umlauts ("gärten" → "gärt", found in "Gemeinschaftsgärten")."""
+    and with ae/oe/ue as umlauts ("gärten" → "gärt", found in "Gemeinschaftsgärten"), and
+    the stem."""
     found = set()
     for variant in {term, with_umlauts(term)}:
         length = len(stem(variant))
         if length >= MIN_PART_CHARS:
             found.add(variant[:length])
+    # The stem itself, umlauts folded as in SQLite's trigram table ("häuser" → "haus", found
+    # in "Kaufhaus").
+    if found and len(stemmed := stem(term)) >= MIN_PART_CHARS:
+        found.add(stemmed)
     return found
 
 
