@@ -196,7 +196,8 @@ def test_toolbox_page_filters_with_a_get_form_and_shows_counts(client, box):
     assert response.status_code == 200
     html = response.content.decode()
     assert "2 Werkzeuge gefunden" in html
-    assert "Leerstand aktivieren" in html and "Dorfladen" in html
+    assert "Leerstand aktivieren" in html
+    assert "Dorfladen" in html
     assert "Kulturscheune" not in html
     assert 'name="strategy" value="aktivieren" id="f-strategy-' in html
     assert f'<span id="count-{box.terms["umnutzen"].pk}">1</span>' in html
@@ -279,13 +280,15 @@ def test_tool_page_shows_everything_with_links(client, full_tool, box):
     response = client.get(full_tool.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "W 001" in html and "Leben statt Leerstand" in html
+    assert "W 001" in html
+    assert "Leben statt Leerstand" in html
     for heading in ("Vorlauf", "Umsetzung", "Im Anschluss"):
         assert f"<h3>{heading}</h3>" in html
     # Cross-references in summary, steps, effects and examples; W 099 does not exist.
     for code in ("W002", "W003", "BE001", "BE002"):
         assert f'href="/wissen/werkzeugkasten/kasten/{code}/"' in html
-    assert "W 099" in html and "W099/" not in html
+    assert "W 099" in html
+    assert "W099/" not in html
     assert "<strong>Leben</strong>" in html
     assert '<a href="https://example.org/haus" rel="noopener noreferrer">Haus am Markt</a>' in html
     # Terms link to the filtered toolbox.
