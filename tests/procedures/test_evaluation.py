@@ -23,6 +23,7 @@ from allmende.procedures.models import (
     Juror,
     JurorRole,
     JuryScore,
+    Procedure,
     ProcedureState,
 )
 from tests.factories import OrganisationFactory
@@ -191,6 +192,65 @@ def test_result_json_holds_everything_needed_later(proc):
     assert data["jurors"][str(scored.juror_one.pk)] == {"name": "Jana Jury", "voting": True}
     assert list(data["ranking"][0]["criteria"]) == ["object", "group"]
     assert data["steps"][-1].startswith("Los-Seed: „s33d“")
+
+
+def _third_juror_on_the_second_application(proc, scored) -> Juror:
+    """A third voting juror with a conflict on the first application who gives the second 1
+    on the object concept and 10 on the group concept."""
+    third = Juror.objects.create(
+        procedure=proc.procedure,
+        user=proc.outsider,
+        role=JurorRole.VOTING,
+        scores_submitted_at=timezone.now(),
+    )
+    ConflictDeclaration.objects.create(
+        juror=third, application=scored.first, has_conflict=True, reason="Nachbarin der Gruppe."
+    )
+    criteria = {c.key: c for c in proc.procedure.criteria.all()}
+    for key, points in (("object", 1), ("group", 10)):
+        JuryScore.objects.create(
+            juror=third,
+            application=scored.second,
+            criterion=criteria[key],
+            points=Decimal(points),
+            reason="Begründung der dritten Jurorin",
+        )
+    return third
+
+
+@pytest.mark.parametrize(
+    ("averaging", "object_average", "second_total"),
+    [
+        # object (6 + 8 + 1) / 3 = 5 → 30; group (8 + 6 + 10) / 3 = 8 → 32
+        ("mean", 5.0, 62.0),
+        # object median of 1, 6, 8 = 6 → 36; group median of 6, 8, 10 = 8 → 32
+        ("median", 6.0, 68.0),
+    ],
+)
+def test_the_procedure_s_averaging_reaches_the_engine(
+    proc, averaging, object_average, second_total
+):
+    Procedure.objects.filter(pk=proc.procedure.pk).update(averaging=averaging)
+    scored = score_world(proc)
+    _third_juror_on_the_second_application(proc, scored)
+
+    inputs = evaluation_inputs(proc.procedure, "s")
+    result = evaluate(proc.procedure)
+
+    assert inputs.rules.average == averaging
+    second = result.by_key[str(scored.second.pk)]
+    assert len(second.criteria["object"].points) == 3
+    assert second.criteria["object"].average == pytest.approx(object_average)
+    assert second.criteria["group"].average == pytest.approx(8)
+    assert second.total == pytest.approx(second_total)
+    # The first application: only juror one counts (two and three declared a conflict).
+    assert result.by_key[str(scored.first.pk)].total == pytest.approx(72)
+    label = "Median" if averaging == "median" else "Mittelwert"
+    assert result.steps[0].startswith(
+        f"Verfahren: gewichtete Summe. Je Kriterium zählt der {label}"
+    )
+    data = result_to_json(result, inputs)
+    assert data["rules"]["average"] == averaging
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,8 @@ def evaluation_inputs(procedure: Procedure, seed: str = "") -> EvaluationInputs:
         tie_break_criterion=procedure.tie_break_criterion or None,
         seed=seed,
         disagreement_threshold=float(procedure.disagreement_threshold),
+        # Stored on the 0–100 scale of the total, as the engine compares them (schemes.py
+        # converts raw points such as Vienna's 37 of 44).
         classes=tuple((str(label), float(low)) for label, low in (procedure.classes or [])),
         threshold_points=(
             float(procedure.threshold_points) if procedure.threshold_points is not None else None

@@ -72,7 +72,10 @@ class ProcedureSchemeForm(GermanBlankChoiceMixin, forms.ModelForm):
         label=_("classes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For class banding: one class per line with its minimum total, e.g. “A: 37”."),
+        help_text=_(
+            "For class banding: one class per line with its minimum total on the 0–100 scale, "
+            "e.g. “A: 80”. 37 of 44 raw points are 37 ÷ 44 × 100 = 84.09."
+        ),
     )
     tie_break_criterion = forms.ChoiceField(
         label=_("tie-break criterion"),

@@ -4,6 +4,10 @@
 Plain data: ``procedure_create`` copies a template's scheme fields and criteria into the new
 draft, which the manager then adjusts. Weights are percentages of the total, the price weight
 included; maximum points are the points the jury gives on that criterion.
+
+Class bounds and the points a threshold model requires are on the scale of the total the
+aggregation engine forms: 0–100, the weights summed (``scoring.Rules``). A scheme that counts
+raw points (Vienna: 44, Tübingen: 30) is converted with ``share_of_100``.
 """
 
 from dataclasses import dataclass, field
@@ -50,6 +54,22 @@ class SchemeTemplate:
             "threshold_points": self.threshold_points,
         }
 
+
+def share_of_100(points: int, of: int) -> int | float:
+    """``points`` of ``of`` raw points on the 0–100 scale of the total (37 of 44 → 84.09…).
+
+    Kept exact rather than rounded: a rounded-up bound would shut out an application with
+    exactly the required points, a rounded-down one admit some with fewer; the engine compares
+    with a small tolerance, so 37 of 44 points reach a class that starts at 37/44 × 100.
+    """
+    share = points / of * 100
+    # Whole numbers as int, as the set-up form stores them ("E: 0", not "E: 0.0").
+    return int(share) if share.is_integer() else share
+
+
+# Vienna: four pillars of at most 11 points, 44 in all; a class starts at these points.
+WIEN_MAX_POINTS = 44
+WIEN_CLASS_POINTS = (("A", 37), ("B", 28), ("C", 23), ("D", 12), ("E", 0))
 
 _TEN_LEVELS = {
     "0": "Keine Aussage oder nicht nachvollziehbar.",
@@ -165,11 +185,14 @@ SCHEMES: dict[str, SchemeTemplate] = {
         label=_("Vienna: four pillars, classes A–E"),
         description=_(
             "Economy, social sustainability, architecture and ecology, at most 11 points each "
-            "(44); classes A 37–44, B 28–36, C 23–27, D 12–22, E 0–11."
+            "(44); classes A 37–44, B 28–36, C 23–27, D 12–22, E 0–11. The classes start at "
+            "these points as shares of 100 (A at 37 ÷ 44 × 100 = 84.09)."
         ),
         aggregation="class_banding",
         tie_break_criterion="soziales",
-        classes=[["A", 37], ["B", 28], ["C", 23], ["D", 12], ["E", 0]],
+        classes=[
+            [label, share_of_100(points, WIEN_MAX_POINTS)] for label, points in WIEN_CLASS_POINTS
+        ],
         criteria=(
             CriterionTemplate(
                 key="oekonomie",
@@ -206,11 +229,13 @@ SCHEMES: dict[str, SchemeTemplate] = {
         label=_("Tübingen: fixed price, criteria by priority"),
         description=_(
             "Fixed price; criteria ranked by priority 1–3 (weights falling with the priority); "
-            "every minimum must be met and a points total reached. Option phase of 6–10 months "
-            "with a status talk after 4 months."
+            "every minimum must be met and at least 50 of 100 points reached (15 of the 30 "
+            "points). Option phase of 6–10 months with a status talk after 4 months."
         ),
         aggregation="threshold",
-        threshold_points=Decimal(15),
+        # Half of the 30 points (three criteria of 10) on the 0–100 scale of the total: with
+        # only the minimums met (4 and 3 points) an application has 29, so this excludes.
+        threshold_points=Decimal(50),
         tie_break_criterion="nutzung",
         criteria=(
             CriterionTemplate(
