@@ -167,6 +167,9 @@ def test_a_whole_procedure_from_publication_to_the_public_result(
     page.goto(f"{base}/verfahren/{procedure.pk}/entscheidung/")
     _check(page, axe)
     expect(page.locator("table.ranking tbody tr").first).to_contain_text(first)
+    page.get_by_label("Zusammenfassung der Gründe").fill(
+        "Das Konzept verbindet bezahlbares Wohnen mit einem offenen Erdgeschoss."
+    )
     page.get_by_role("button", name="Bestätigen und entscheiden").click()
     expect(page.locator(".messages")).to_contain_text("Das Verfahren ist entschieden")
 
@@ -175,6 +178,9 @@ def test_a_whole_procedure_from_publication_to_the_public_result(
     page.goto(f"{base}/verfahren/{procedure.pk}/ergebnis/")
     _check(page, axe)
     expect(page.locator("main dl.facts")).to_contain_text(first)
+    expect(page.locator("main .reasons-summary")).to_have_text(
+        "Das Konzept verbindet bezahlbares Wohnen mit einem offenen Erdgeschoss."
+    )
     expect(page.locator("svg[role=img]")).to_have_count(1)
     expect(page.locator("table.criterion-results tbody tr")).to_have_count(2)
     expect(page.locator("main")).not_to_contain_text("Ich berate die Gruppe")

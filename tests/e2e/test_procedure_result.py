@@ -20,7 +20,11 @@ proc = procedure_fixtures.proc
 def decided(proc):
     """Two applications, two jurors' scores, one declared conflict; decided by the ranking."""
     scored = score_world(proc)
-    procedure_decide(procedure=proc.procedure, actor=proc.manager)
+    procedure_decide(
+        procedure=proc.procedure,
+        actor=proc.manager,
+        reasons_summary="Das Objektkonzept überzeugte die Jury am meisten.",
+    )
     proc.procedure.refresh_from_db()
     return scored
 
@@ -44,6 +48,9 @@ def test_public_result_and_internal_report(live_server, page, axe, proc, decided
     expect(page.locator("main")).not_to_contain_text(proc.second_applicant.name)
     expect(page.locator("main")).not_to_contain_text("Jana Jury")
     expect(page.locator("main code").first).to_have_text(procedure.tie_break_seed)
+    expect(page.locator("main .reasons-summary")).to_have_text(
+        "Das Objektkonzept überzeugte die Jury am meisten."
+    )
     assert_accessible(axe, page)
     browser_problems.assert_none(page)
 
@@ -55,6 +62,9 @@ def test_public_result_and_internal_report(live_server, page, axe, proc, decided
     expect(main).to_contain_text("Ich bin Mitglied im Verein der Bewerberin.")
     expect(main).to_contain_text("ist unversehrt")
     expect(main).to_contain_text(proc.second_applicant.name)
+    expect(main.locator(".reasons-summary")).to_have_text(
+        "Das Objektkonzept überzeugte die Jury am meisten."
+    )
     assert_accessible(axe, page)
     browser_problems.assert_none(page)
     with page.expect_download() as download:
@@ -83,6 +93,9 @@ def test_manager_previews_the_ranking_and_decides(live_server, page, axe, proc, 
         "Das Gruppenkonzept sichert dauerhaft günstige Mieten."
     )
     page.get_by_label("Ich entscheide, obwohl").check()
+    page.get_by_label("Zusammenfassung der Gründe").fill(
+        "Beide Konzepte sind tragfähig; das gewählte hält die Mieten dauerhaft niedrig."
+    )
     page.get_by_role("button", name="Bestätigen und entscheiden").click()
     expect(page.locator("h1")).to_have_text("Ergebnis: Konzeptvergabe Alte Schule")
     expect(page.locator(".messages")).to_contain_text("Das Verfahren ist entschieden")
@@ -90,5 +103,8 @@ def test_manager_previews_the_ranking_and_decides(live_server, page, axe, proc, 
         "Das Gruppenkonzept sichert dauerhaft günstige Mieten."
     )
     expect(page.locator("main dl.facts")).to_contain_text("Bewerbung B")
+    expect(page.locator("main .reasons-summary")).to_contain_text(
+        "das gewählte hält die Mieten dauerhaft niedrig"
+    )
     assert_accessible(axe, page)
     browser_problems.assert_none(page)

@@ -2,7 +2,8 @@
 initiatives apply; two jurors score.
 
 ``proc`` gives everything as attributes; ``proc.publish()`` moves the procedure past the draft
-the way the database sees it (services have their own tests), with deadlines in the future.
+the way the database sees it (services have their own tests), with deadlines in the future and
+the scheme's hash stored as at publication.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from allmende.procedures.models import (
     Procedure,
     ProcedureState,
 )
+from allmende.procedures.services import procedure_scheme_hash
 from allmende.properties.models import Property
 from tests.factories import OrganisationFactory, OrganisationRoleFactory, UserFactory
 
@@ -44,17 +46,24 @@ class ProcedureWorld:
 
     def publish(self) -> Procedure:
         now = timezone.now()
+        self.procedure.refresh_from_db()
         Procedure.objects.filter(pk=self.procedure.pk).update(
             state=ProcedureState.PUBLISHED,
             published_at=now,
             question_deadline=now + datetime.timedelta(days=10),
             submission_deadline=now + datetime.timedelta(days=20),
+            scheme_hash=self.procedure.scheme_hash or procedure_scheme_hash(self.procedure),
         )
         self.procedure.refresh_from_db()
         return self.procedure
 
     def set_state(self, state: str) -> Procedure:
-        Procedure.objects.filter(pk=self.procedure.pk).update(state=state)
+        """Move to ``state``; leaving the draft freezes the scheme's hash, as publishing does."""
+        self.procedure.refresh_from_db()
+        values: dict[str, object] = {"state": state}
+        if state != ProcedureState.DRAFT and not self.procedure.scheme_hash:
+            values["scheme_hash"] = procedure_scheme_hash(self.procedure)
+        Procedure.objects.filter(pk=self.procedure.pk).update(**values)
         self.procedure.refresh_from_db()
         return self.procedure
 

@@ -1,5 +1,6 @@
 """The hash-chained audit trail: an intact chain verifies; changing, deleting or swapping
-entries is found and the first broken entry is named; ``verify_audit`` reports it."""
+entries is found and the first broken entry is named; ``verify_audit`` reports it, and a
+published scheme that no longer matches the hash stored at publication."""
 
 import itertools
 from io import StringIO
@@ -10,7 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from allmende.procedures.audit import GENESIS, audit_append, audit_verify
-from allmende.procedures.models import AuditEntry
+from allmende.procedures.models import AuditEntry, AwardCriterion, Procedure, ProcedureState
+from allmende.procedures.services import procedure_scheme_hash, procedure_scheme_mismatch
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,64 @@ def test_a_chain_cut_off_at_its_end_is_found(chain):
 
     assert (problem.procedure_id, problem.position) == (chain.pk, 4)
     assert "newest entries are missing" in problem.message
+
+
+# --- The scheme frozen at publication -------------------------------------------------------
+
+
+@pytest.fixture
+def published(proc):
+    """The procedure published (its scheme hash stored) with one audit entry."""
+    procedure = proc.publish()
+    audit_append(procedure=procedure, action="publish", actor=proc.manager)
+    return procedure
+
+
+def test_command_accepts_an_unchanged_published_scheme(published):
+    assert published.scheme_hash == procedure_scheme_hash(published)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "OK (1" in out.getvalue()
+
+
+def test_command_reports_a_scheme_changed_after_publication(published):
+    stored = published.scheme_hash
+    # Bulk updates bypass the model's freeze, as SQL on the database would.
+    AwardCriterion.objects.filter(procedure=published, key="group").update(min_points=1)
+    out = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("verify_audit", stdout=out)
+    assert info.value.returncode == 1
+    assert "Schema" in str(info.value) or "scheme" in str(info.value)
+    output = out.getvalue()
+    assert f"{published.pk}" in output
+    assert stored in output
+    assert procedure_scheme_hash(published) in output
+    assert "OK" not in output  # the chain itself is intact, the procedure is not
+
+
+def test_command_reports_a_removed_scheme_hash(published):
+    Procedure.objects.filter(pk=published.pk).update(scheme_hash="")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_audit", procedures=[published.pk], stdout=out)
+    assert procedure_scheme_hash(published) in out.getvalue()
+
+
+@pytest.mark.parametrize("state", [ProcedureState.DRAFT, ProcedureState.CANCELLED])
+def test_a_never_published_procedure_has_no_frozen_scheme_to_check(proc, state):
+    Procedure.objects.filter(pk=proc.procedure.pk).update(state=state)
+    procedure = Procedure.objects.get(pk=proc.procedure.pk)
+    assert procedure.scheme_hash == ""
+    assert procedure_scheme_mismatch(procedure) is None
+    call_command("verify_audit", stdout=StringIO())
+
+
+def test_mismatch_names_both_hashes(published):
+    stored = published.scheme_hash
+    Procedure.objects.filter(pk=published.pk).update(tie_break_criterion="group")
+    published.refresh_from_db()
+    mismatch = procedure_scheme_mismatch(published)
+    assert mismatch is not None
+    assert (mismatch.stored, mismatch.current) == (stored, procedure_scheme_hash(published))
+    assert mismatch.current != stored

@@ -16,6 +16,7 @@ from allmende.procedures.models import (
     Procedure,
     ProcedureState,
 )
+from allmende.procedures.services_decision import procedure_decide
 
 S = ProcedureState
 ALLOWED = {
@@ -55,6 +56,7 @@ def _prepare(proc, from_state: str) -> Procedure:
         # After publication the deadlines may lie in the past (the submission may be closed).
         values["submission_deadline"] = now - datetime.timedelta(seconds=1)
         values["question_deadline"] = now - datetime.timedelta(days=1)
+        values["scheme_hash"] = services.procedure_scheme_hash(proc.procedure)
     Procedure.objects.filter(pk=proc.procedure.pk).update(**values)
     proc.procedure.refresh_from_db()
     return proc.procedure
@@ -63,6 +65,14 @@ def _prepare(proc, from_state: str) -> Procedure:
 def _move(procedure: Procedure, to_state: str, actor) -> Procedure:
     if to_state == S.PUBLISHED:
         return services.procedure_publish(procedure=procedure, actor=actor)
+    if to_state == S.DECIDED:
+        # Only the decision reaches "decided" (the jurors of ``proc`` have not submitted).
+        return procedure_decide(
+            procedure=procedure,
+            actor=actor,
+            reasons_summary="Kein Konzept erreichte die Rangfolge.",
+            confirm_incomplete=True,
+        )
     if to_state == S.CANCELLED:
         return services.procedure_cancel(
             procedure=procedure, actor=actor, reason="Fördermittel fehlen"
@@ -77,11 +87,29 @@ def test_manager_and_admin_move_exactly_along_the_table(proc, role, from_state, 
     procedure = _prepare(proc, from_state)
     if (from_state, to_state) in ALLOWED:
         _move(procedure, to_state, _user(proc, role))
-        assert Procedure.objects.get(pk=procedure.pk).state == to_state
+        stored = Procedure.objects.get(pk=procedure.pk)
+        assert stored.state == to_state
+        if to_state == S.DECIDED:
+            assert stored.result["decision"]["reasons_summary"]
+            assert stored.tie_break_seed
     else:
         with pytest.raises(ValidationError):
             _move(procedure, to_state, _user(proc, role))
         assert Procedure.objects.get(pk=procedure.pk).state == from_state
+
+
+@pytest.mark.parametrize("from_state", S.values)
+def test_the_generic_transition_never_decides(proc, from_state):
+    """ "Decided" needs the result, the seed and the winner: only ``procedure_decide`` sets
+    them, so the generic transition refuses it even from evaluation."""
+    procedure = _prepare(proc, from_state)
+    with pytest.raises(ValidationError) as caught:
+        services.procedure_transition(procedure, S.DECIDED, proc.manager)
+    assert caught.value.code == "decision_only"
+    assert "Entscheidung" in caught.value.messages[0]
+    stored = Procedure.objects.get(pk=procedure.pk)
+    assert (stored.state, stored.result, stored.winner_id) == (from_state, {}, None)
+    assert not AuditEntry.objects.filter(procedure=procedure, action="decided").exists()
 
 
 @pytest.mark.parametrize(("from_state", "to_state"), sorted(ALLOWED))
@@ -261,14 +289,26 @@ def test_every_step_is_in_the_audit_trail(proc, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     services.procedure_close_submission(procedure=procedure, actor=proc.manager)
     services.procedure_start_evaluation(procedure=procedure, actor=proc.manager)
-    services.procedure_transition(procedure, S.DECIDED, proc.manager)
+    procedure_decide(
+        procedure=procedure,
+        actor=proc.manager,
+        reasons_summary="Keine Bewerbung ging ein.",
+        confirm_incomplete=True,
+    )
     services.procedure_conclude(procedure=procedure, actor=proc.manager)
     actions = list(
         AuditEntry.objects.filter(procedure=procedure)
         .order_by("position")
         .values_list("action", flat=True)
     )
-    assert actions == ["publish", "close_submission", "start_evaluation", "decided", "conclude"]
+    assert actions == [
+        "publish",
+        "close_submission",
+        "start_evaluation",
+        "decided",
+        "decide",
+        "conclude",
+    ]
     assert all(
         e.actor_id == proc.manager.pk for e in AuditEntry.objects.filter(procedure=procedure)
     )

@@ -28,6 +28,7 @@ def decided(proc):
         actor=proc.manager,
         winner=scored.second,
         deviation_reason="Das Gruppenkonzept sichert dauerhaft günstige Mieten.",
+        reasons_summary="Beide Konzepte sind tragfähig; das gewählte sichert mehr Wohnraum.",
     )
     proc.procedure.refresh_from_db()
     return scored
@@ -66,6 +67,8 @@ def test_report_holds_every_score_with_its_reason(proc, client, decided):
     assert "Verfahren: gewichtete Summe" in content  # the steps
     assert proc.procedure.tie_break_seed in content
     assert "Das Gruppenkonzept sichert dauerhaft günstige Mieten." in content
+    assert "Zusammenfassung der Gründe" in content
+    assert "Beide Konzepte sind tragfähig; das gewählte sichert mehr Wohnraum." in content
     assert "decide" in content
     assert "ist unversehrt" in content
     assert proc.second_applicant.name in content  # named internally

@@ -66,7 +66,14 @@ class ProcedureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["title", "organisation__name", "property__title"]
     raw_id_fields = ["property", "organisation", "winner", "created_by"]
     inlines = [AwardCriterionInline, EligibilityCriterionInline, ProcedureDocumentInline]
-    readonly_fields = ["state", "published_at", "scheme_hash", "decided_at", "cancelled_at"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "scheme_hash",
+        "decided_at",
+        "reasons_summary",
+        "cancelled_at",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))

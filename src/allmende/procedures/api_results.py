@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from allmende.core.api import ErrorOut
 from allmende.procedures import report
@@ -60,6 +60,9 @@ class ResultOut(Schema):
     winner: WinnerOut | None
     ranking_followed: bool
     deviation_reason: str
+    reasons_summary: str = Field(
+        description="The manager's summary of the reasons, written at the decision"
+    )
     method: str
     average: str
     criteria: list[CriterionOut]
@@ -75,10 +78,10 @@ class ResultOut(Schema):
     summary="Result of a decided procedure",
     description=(
         "The public result once the procedure is decided: the awarded application, the ranking "
-        "with the results per criterion, the reason for a deviation from the ranking and the "
-        "seed of the lot. Applicants that did not agree to be named are labelled "
-        "'Bewerbung A', 'Bewerbung B', …; jurors are never named. 404 while the procedure is not "
-        "decided yet or not visible to the caller."
+        "with the results per criterion, the manager's summary of the reasons, the reason for a "
+        "deviation from the ranking and the seed of the lot. Applicants that did not agree to be "
+        "named are labelled 'Bewerbung A', 'Bewerbung B', …; jurors are never named. 404 while "
+        "the procedure is not decided yet or not visible to the caller."
     ),
 )
 def procedure_results(request: HttpRequest, id: int) -> Any:

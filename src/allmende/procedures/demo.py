@@ -6,7 +6,7 @@ Stadt Angermünde (login ``kommune@``) runs two procedures on its demo propertie
   one not admitted, a question answered, two voting jurors (``jury@`` and ``koordination@``);
   one juror has scored and submitted, the other has scored one application.
 - "Ehemaliges Kaufhaus am Marktplatz" on the Hamburg model (price counts), decided with a
-  public result.
+  public result and the manager's summary of the reasons.
 
 The deadlines are set in the future for publication and moved into the past afterwards, as the
 time between them would have passed. Procedures are immutable once published, so an existing
@@ -61,6 +61,18 @@ CONCEPTS = {
         "Ein Verein aus Göttingen ohne Bezug zur Region.",
     ),
 }
+
+
+# The manager's summary of the reasons for the decided demo procedure (published with it).
+DEMO_REASONS_SUMMARY = (
+    "Den Zuschlag erhält Stadtlücken Stuttgart, deren Bewerbung die höchste Gesamtpunktzahl "
+    "erreicht. Den Ausschlag gaben die wohnungspolitischen Ziele, die die Jury bei dieser "
+    "Bewerbung am besten bewertete: dauerhaft bezahlbare Räume und ein offenes Erdgeschoss, das "
+    "den Marktplatz belebt. Ihr Gebot ist zudem das höchste der zugelassenen Bewerbungen.\n\n"
+    "Das Netzwerk Zukunftsorte überzeugte beim Städtebau und beim Energiestandard, blieb bei "
+    "den wohnungspolitischen Zielen und beim Gebot aber zurück. Eine Bewerbung wurde nicht "
+    "zugelassen, weil keine Satzung vorlag."
+)
 
 
 def _user(email: str, name: str) -> User:
@@ -269,7 +281,9 @@ def demo_procedures_load() -> dict[str, int]:
                 _score(juror, user, application, level)
             services_jury.scores_submit(juror=juror, actor=user)
         procedure.refresh_from_db()
-        services_decision.procedure_decide(procedure=procedure, actor=manager)
+        services_decision.procedure_decide(
+            procedure=procedure, actor=manager, reasons_summary=DEMO_REASONS_SUMMARY
+        )
 
     return {
         "procedures": Procedure.objects.filter(organisation__name="Stadt Angermünde").count(),

@@ -165,7 +165,10 @@ class Procedure(TimeStampedModel):
         _("classes"),
         default=list,
         blank=True,
-        help_text=_('For class banding: [label, minimum total] pairs, e.g. [["A", 80], …].'),
+        help_text=_(
+            "For class banding: [label, minimum total] pairs, the total on the 0–100 scale, "
+            'e.g. [["A", 80], …]. 37 of 44 raw points are 37 ÷ 44 × 100 = 84.09.'
+        ),
     )
     threshold_points = models.DecimalField(
         _("points needed (threshold model)"),
@@ -173,6 +176,9 @@ class Procedure(TimeStampedModel):
         decimal_places=2,
         null=True,
         blank=True,
+        help_text=_(
+            "The total on the 0–100 scale an application must reach, e.g. 50 (15 of 30 raw points)."
+        ),
     )
     # Stages
     publication_date = models.DateField(_("publication"), null=True, blank=True)
@@ -193,6 +199,8 @@ class Procedure(TimeStampedModel):
     tie_break_seed = models.CharField(max_length=64, blank=True, editable=False)
     result = models.JSONField(default=dict, blank=True, editable=False)
     deviation_reason = models.TextField(_("reason for deviating from the ranking"), blank=True)
+    # Written by the manager at the decision (required there) and published with the result.
+    reasons_summary = models.TextField(_("summary of the reasons"), blank=True)
     winner = models.ForeignKey(
         "Application",
         verbose_name=_("chosen application"),

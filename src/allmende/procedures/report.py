@@ -209,8 +209,9 @@ def result_chart(data: dict[str, Any], rows: list[dict[str, Any]], chart_id: str
 
 def result_public(procedure: Procedure) -> dict[str, Any]:
     """The public result of a decided procedure (page and API): winner, ranking with the
-    per-criterion results, the manager's reason for a deviation, the seed and the tie-break
-    rule; applicants anonymised unless they agreed to be named; no juror names."""
+    per-criterion results, the manager's summary of the reasons and reason for a deviation, the
+    seed and the tie-break rule; applicants anonymised unless they agreed to be named; no
+    juror names."""
     data = procedure.result
     decision = data.get("decision", {})
     rows = result_rows(data, public=True)
@@ -228,6 +229,8 @@ def result_public(procedure: Procedure) -> dict[str, Any]:
         ),
         "ranking_followed": not decision.get("deviation", False),
         "deviation_reason": procedure.deviation_reason,
+        # From the stored result: the summary published at the decision.
+        "reasons_summary": decision.get("reasons_summary", ""),
         "method": data.get("rules", {}).get("method", ""),
         "method_label": method_label(data),
         "average": data.get("rules", {}).get("average", ""),

@@ -3,14 +3,17 @@
 The state machine: draft → published → submission_closed → evaluation → decided → option →
 concluded, or cancelled from any state before concluded. Every transition goes through
 ``procedure_transition``, which checks the permission, the table of allowed transitions and the
-preconditions of the target state, then writes the audit entry. The scheme (criteria, weights,
-scales, aggregation, tie-break) is checked here before publication and frozen afterwards; the
-model refuses changes too (``FrozenSchemeError``), whoever saves.
+preconditions of the target state, then writes the audit entry; only evaluation → decided is
+taken by ``services_decision.procedure_decide`` alone, together with the result it stores. The
+scheme (criteria, weights, scales, aggregation, tie-break) is checked here before publication
+and frozen afterwards; the model refuses changes too (``FrozenSchemeError``), whoever saves;
+``procedure_scheme_mismatch`` finds changes made around the model.
 """
 
 import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,12 +70,14 @@ AWARD_FIELDS = ("key", "name", "description", "weight", "max_points", "min_point
 ELIGIBILITY_FIELDS = ("text", "description")
 
 S = ProcedureState
-# Which state may follow which. ``decided`` is reached through the decision part's service.
+# Which state may follow which through ``procedure_transition``. Evaluation → decided is not
+# here: only ``services_decision.procedure_decide`` takes that step, because a decided
+# procedure must carry its result, the lot's seed and the chosen application.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.PUBLISHED, S.CANCELLED}),
     S.PUBLISHED: frozenset({S.SUBMISSION_CLOSED, S.CANCELLED}),
     S.SUBMISSION_CLOSED: frozenset({S.EVALUATION, S.CANCELLED}),
-    S.EVALUATION: frozenset({S.DECIDED, S.CANCELLED}),
+    S.EVALUATION: frozenset({S.CANCELLED}),
     S.DECIDED: frozenset({S.OPTION, S.CONCLUDED, S.CANCELLED}),
     S.OPTION: frozenset({S.CONCLUDED, S.CANCELLED}),
     S.CONCLUDED: frozenset(),
@@ -83,7 +88,6 @@ AUDIT_ACTIONS: dict[str, str] = {
     S.PUBLISHED: "publish",
     S.SUBMISSION_CLOSED: "close_submission",
     S.EVALUATION: "start_evaluation",
-    S.DECIDED: "decided",
     S.OPTION: "start_option",
     S.CONCLUDED: "conclude",
     S.CANCELLED: "cancel",
@@ -160,6 +164,34 @@ def procedure_scheme_hash(procedure: Procedure) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class SchemeMismatch:
+    """The scheme hash stored at publication (empty: none was stored) and the hash of the
+    scheme as it is now."""
+
+    stored: str
+    current: str
+
+
+def procedure_scheme_mismatch(procedure: Procedure) -> SchemeMismatch | None:
+    """None when the procedure's scheme is still the one frozen at publication (or the
+    procedure was never published: a draft, or cancelled as a draft); else both hashes.
+
+    The model refuses changes made through ``save()``; this also finds those made around it
+    (bulk updates, SQL) and a stored hash that was removed."""
+    never_published = procedure.is_draft or (
+        procedure.state == ProcedureState.CANCELLED
+        and procedure.published_at is None
+        and not procedure.scheme_hash
+    )
+    if never_published:
+        return None
+    current = procedure_scheme_hash(procedure)
+    if current == procedure.scheme_hash:
+        return None
+    return SchemeMismatch(stored=procedure.scheme_hash, current=current)
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -195,7 +227,14 @@ def scheme_errors(procedure: Procedure, *, criteria_keys: list[str] | None = Non
             _("Only a procedure in which the highest bid counts may give the price a weight."),
         )
     if procedure.aggregation == Aggregation.CLASS_BANDING and not _valid_classes(procedure.classes):
-        _add(errors, "classes", _("Class banding needs classes: one line per class, e.g. “A: 37”."))
+        _add(
+            errors,
+            "classes",
+            _(
+                "Class banding needs classes: one line per class with its minimum total on the "
+                "0–100 scale, e.g. “A: 80”."
+            ),
+        )
     if procedure.aggregation == Aggregation.THRESHOLD and not (
         procedure.threshold_points is not None and Decimal(procedure.threshold_points) > 0
     ):
@@ -648,11 +687,20 @@ def procedure_transition(
 ) -> Procedure:
     """Move the procedure to ``to_state``: checks ``procedures.manage_procedure``, the table of
     allowed transitions (against the stored state) and the preconditions of the target state,
-    saves the procedure (with any other fields the caller has set on it, e.g. the decision's
-    result) and appends an audit entry named after the target state with ``payload``. Raises
-    PermissionDenied or ValidationError with a German message."""
+    saves the procedure (with any other fields the caller has set on it, e.g. the cancel
+    reason) and appends an audit entry named after the target state with ``payload``. Refuses
+    ``decided``: that is ``procedure_decide``'s step. Raises PermissionDenied or
+    ValidationError with a German message."""
     _require_manage(actor, procedure)
     current = _stored_state(procedure)
+    if to_state == ProcedureState.DECIDED:
+        raise ValidationError(
+            _(
+                "A procedure is decided only through its decision, which stores the result, "
+                "the lot's seed and the chosen application."
+            ),
+            code="decision_only",
+        )
     if to_state not in TRANSITIONS.get(current, frozenset()):
         raise ValidationError(
             _("A procedure in the state “%(current)s” cannot move to “%(target)s”.")
@@ -751,6 +799,7 @@ def procedure_cancel(*, procedure: Procedure, actor: Any, reason: str) -> Proced
 __all__ = [
     "TRANSITIONS",
     "FrozenSchemeError",
+    "SchemeMismatch",
     "award_criterion_add",
     "award_criterion_delete",
     "award_criterion_update",
@@ -767,6 +816,7 @@ __all__ = [
     "procedure_publish_errors",
     "procedure_scheme",
     "procedure_scheme_hash",
+    "procedure_scheme_mismatch",
     "procedure_start_evaluation",
     "procedure_start_option",
     "procedure_transition",

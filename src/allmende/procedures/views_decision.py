@@ -46,6 +46,14 @@ class DecisionForm(forms.Form):
             "published with the result and shown in the report."
         ),
     )
+    reasons_summary = forms.CharField(
+        label=gettext_lazy("Summary of the reasons"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "Why the awarded application convinced, in a few sentences. Published on the result "
+            "page and shown in the report."
+        ),
+    )
     confirm_incomplete = forms.BooleanField(
         label=gettext_lazy("I decide although not every voting juror has submitted their scores."),
         required=False,
@@ -94,6 +102,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 winner=winner,
                 deviation_reason=form.cleaned_data["deviation_reason"],
+                reasons_summary=form.cleaned_data["reasons_summary"],
                 confirm_incomplete=form.cleaned_data.get("confirm_incomplete", False),
             )
         except ValidationError as exc:
