@@ -101,15 +101,20 @@ def _base_tools(*, toolbox: Toolbox, filters: ToolFilters) -> QuerySet[Tool]:
     tools = Tool.objects.published().filter(toolbox=toolbox)
     if filters.prefix:
         tools = tools.filter(prefix__prefix=filters.prefix)
-    text = filters.text.strip()
-    if text:
-        tools = tools.filter(
-            Q(title__icontains=text)
-            | Q(slogan__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(code__icontains=text)
-        )
-    return tools
+    return tools.filter(_text_q(filters.text))
+
+
+def _text_q(text: str) -> Q:
+    """Code, title, slogan or summary contain ``text`` (no condition for empty text)."""
+    text = text.strip()
+    if not text:
+        return Q()
+    return (
+        Q(title__icontains=text)
+        | Q(slogan__icontains=text)
+        | Q(summary__icontains=text)
+        | Q(code__icontains=text)
+    )
 
 
 def tool_search(
@@ -233,9 +238,10 @@ def tool_get(*, toolbox_slug: str, code: str, user: Any = None) -> Tool:
     return tool
 
 
-def tool_api_list(*, toolbox: Toolbox | None) -> QuerySet[Tool]:
-    """Published tools (of ``toolbox`` or of all toolboxes) with their terms for the API."""
-    tools = Tool.objects.published()
+def tool_api_list(*, toolbox: Toolbox | None, text: str = "") -> QuerySet[Tool]:
+    """Published tools (of ``toolbox`` or of all toolboxes, optionally containing ``text``)
+    with their terms, for the API."""
+    tools = Tool.objects.published().filter(_text_q(text))
     if toolbox is not None:
         tools = tools.filter(toolbox=toolbox)
     return (
