@@ -20,6 +20,7 @@ from allmende.networks.models import (
     OrganisationRole,
     WorkingGroup,
 )
+from tests.procedures import conftest as procedure_fixtures
 
 
 def _counts() -> dict[str, int]:
@@ -243,3 +244,33 @@ def test_cli_demo_migrates_loads_starts_the_worker_serves_and_stops_the_worker(
     stopped = ["worker terminated", "worker ended"] if with_worker else []
     assert events == ["migrate", "loaddemo", *worker, "serve", *stopped]
     assert (tmp_path / "data").is_dir()
+
+
+# The procedure world of tests/procedures/ (its conftest is not visible from here).
+proc = procedure_fixtures.proc
+
+
+def test_cli_verify_audit_spelled_with_a_hyphen_checks_the_chains(proc, capsys):
+    from allmende.procedures.audit import audit_append
+
+    audit_append(procedure=proc.procedure, action="create", actor=proc.manager)
+
+    # The command closes the database connections when it ends: no queries after it.
+    assert cli.main(["verify-audit", "--procedure", str(proc.procedure.pk)]) == 0
+
+    out = capsys.readouterr().out
+    assert f"{proc.procedure.pk} „{proc.procedure.title}“: OK (1" in out
+
+
+def test_cli_verify_audit_spelled_with_a_hyphen_fails_on_a_broken_chain(proc, capsys):
+    from allmende.procedures.audit import audit_append
+    from allmende.procedures.models import AuditEntry
+
+    audit_append(procedure=proc.procedure, action="create", actor=proc.manager)
+    AuditEntry.objects.filter(procedure=proc.procedure).update(action="publish")
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["verify-audit"])
+
+    assert info.value.code == 1
+    assert f"{proc.procedure.pk}" in capsys.readouterr().out
