@@ -101,6 +101,8 @@ def test_list_filters_by_kind_and_network(client, world):
     assert "Leitfaden C" in by_network
     assert "Leitfaden A" not in by_network
     assert "Leitfaden A" in both
+    assert '<option value="" selected>alle Arten</option>' in by_network
+    assert '<option value="starke-orte" selected>Starke Orte</option>' in by_network
     assert "Bericht B" not in both
     assert "Leitfaden C" not in both
 

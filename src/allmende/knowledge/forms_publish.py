@@ -41,7 +41,7 @@ class NetworkChoiceMixin:
             self.fields["network"].initial = networks.first()
 
 
-class PublicationFilterForm(GermanBlankChoiceMixin, forms.Form):
+class PublicationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
