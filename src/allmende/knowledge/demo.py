@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from allmende.accounts.models import User
 from allmende.knowledge.models import (
     Article,
     Audience,
@@ -43,7 +44,7 @@ from allmende.knowledge.models import (
     Topic,
     tool_code,
 )
-from allmende.networks.demo import load_facts
+from allmende.networks.demo import DEMO_PASSWORD, load_facts
 from allmende.networks.models import Network, Organisation, OrganisationRole, OrganisationRoleKind
 from allmende.search.services import search_rebuild
 
@@ -735,6 +736,8 @@ POSITION: dict[str, Any] = {
     ),
     "signer": "Netzwerk Zukunftsorte",
 }
+SIGNER_EMAIL = "zukunftsorte@demo.allmende.example"
+SIGNER_NAME = "Zora Zukunft"
 
 NEWS: list[dict[str, Any]] = [
     {
@@ -967,14 +970,16 @@ def _position(data: dict[str, Any]) -> Position:
         },
     )
     signer = Organisation.objects.get(name=data["signer"])
-    # The signature is confirmed by an editor of the organisation, when it has one.
-    role = (
-        OrganisationRole.objects.filter(organisation=signer, role=OrganisationRoleKind.EDITOR)
-        .select_related("user")
-        .order_by("pk")
-        .first()
+    # The signature is confirmed by an editor of the organisation (the same demo login the
+    # procedures demo gives it).
+    editor = User.objects.filter(email=SIGNER_EMAIL).first()
+    if editor is None:
+        editor = User(email=SIGNER_EMAIL, name=SIGNER_NAME)
+        editor.set_password(DEMO_PASSWORD)
+        editor.save()
+    OrganisationRole.objects.get_or_create(
+        user=editor, organisation=signer, defaults={"role": OrganisationRoleKind.EDITOR}
     )
-    editor = role.user if role else None
     PositionSignature.objects.update_or_create(
         position=position,
         organisation=signer,
