@@ -39,6 +39,7 @@ SEMANTIC_REJECTIONS = [
     ("PATCH /api/v1/properties/{id}", "422"),
     ("POST /api/v1/needs", "422"),
     ("PATCH /api/v1/needs/{id}", "422"),
+    ("GET /api/v1/places", "400"),
 ]
 ACCEPTED_FOR_VALID_INPUT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
