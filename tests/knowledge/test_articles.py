@@ -5,6 +5,7 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from allmende.knowledge.models import Audience, Phase
@@ -46,6 +47,28 @@ def test_overview_links_to_articles_by_audience_and_to_the_feeds(client, world):
     assert 'rel="alternate" type="application/rss+xml"' in html
     assert 'href="/wissen/feeds/artikel.atom"' in html
     assert 'href="/wissen/" aria-current="page"' in html
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["toolbox_list", "place_list", "publication_list", "position_list", "news_list"],
+)
+def test_overview_links_to_the_other_parts_of_the_knowledge(client, db, name):
+    html = _html(client.get(OVERVIEW_URL))
+
+    assert f'href="{reverse(f"knowledge:{name}")}"' in html
+
+
+def test_overview_offers_the_search_when_there_is_one(client, db):
+    html = _html(client.get(OVERVIEW_URL))
+
+    try:
+        search_url = reverse("search:search")
+    except NoReverseMatch:
+        assert 'role="search"' not in html
+    else:
+        assert f'action="{search_url}"' in html
+        assert '<label for="knowledge-search">Suche</label>' in html
 
 
 def test_overview_offers_writing_only_to_those_who_may(client, world):
