@@ -19,6 +19,7 @@ from allmende.procedures.api import router as procedures_router
 from allmende.procedures.api_private import router as procedure_private_router
 from allmende.procedures.api_results import router as procedure_results_router
 from allmende.properties.api import router as properties_router
+from allmende.search.api import router as search_router
 
 api = NinjaAPI(
     title="Allmende API",
@@ -96,3 +97,4 @@ api.add_router("/", procedure_private_router)
 api.add_router("/", articles_router)
 api.add_router("/", places_router)
 api.add_router("/", toolbox_router)
+api.add_router("/", search_router)

@@ -207,7 +207,7 @@ def term_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
     return {facet: {v: labels[facet].get(v, v) for v in found} for facet, found in values.items()}
 
 
-register_facets([("audience", _("Audience"))], labels=choice_labels(Audience), position=20)
+register_facets([("audience", _("Intended for"))], labels=choice_labels(Audience), position=20)
 register_facets([("phase", _("Phase or step"))], labels=choice_labels(Phase), position=30)
 register_facets([("topic", _("Topic"))], labels=topic_labels, position=40)
 register_facets([("toolbox", _("Toolbox"))], labels=toolbox_labels, position=50)

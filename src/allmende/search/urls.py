@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from allmende.search import views
 
 app_name = "search"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.search_page, name="search"),
+]
