@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from allmende.networks.models import OrganisationRoleKind
 from allmende.properties.forms import PropertyForm
-from allmende.properties.models import Moderation, Property, PropertyStatus, PropertyStatusChange
+from allmende.properties.models import (
+    Moderation,
+    PipelineMove,
+    Property,
+    PropertyStatus,
+    PropertyStatusChange,
+)
 from tests.conftest import ROLES, user_for
 from tests.factories import OrganisationRoleFactory
 from tests.properties.conftest import SECRET_LAT, SECRET_LON, SECRET_STREET, make_property
@@ -505,6 +511,22 @@ def test_pipeline_move_without_javascript_redirects_back_to_the_board(client, wo
     assert prop.pipeline_stage == 4
     assert response.status_code == 302
     assert response["Location"] == f"/objekte/pipeline/?organisation={world.organisation.slug}"
+
+
+def test_pipeline_move_records_who_moved_the_card_from_where_to_where(client, world, props):
+    client.force_login(world.editor)
+    prop = props["published"]
+
+    client.post(f"/objekte/{prop.pk}/schritt/", {"stage": "3"})
+    client.post(f"/objekte/{prop.pk}/schritt/", {"stage": "3"})  # no move, nothing recorded
+
+    move = PipelineMove.objects.get(property=prop)
+    assert (move.from_stage, move.to_stage, move.actor) == (1, 3, world.editor)
+    detail = _html(client.get(f"/objekte/{prop.pk}/"))
+    assert "Verschiebungen in der Pipeline" in detail
+    assert world.editor.name in detail
+    client.logout()
+    assert "Verschiebungen in der Pipeline" not in _html(client.get(f"/objekte/{prop.pk}/"))
 
 
 def test_pipeline_move_with_htmx_returns_the_updated_board(client, world, props):

@@ -305,6 +305,27 @@ class PropertyStatusChange(models.Model):
         return f"{self.property}: {self.get_status_display()} ({self.valid_from})"
 
 
+class PipelineMove(models.Model):
+    """One move of a property between stages of the development pipeline: who, when, from
+    where to where (the board's history; the current stage is on the property)."""
+
+    property = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="pipeline_moves")
+    from_stage = models.PositiveSmallIntegerField(_("from stage"), choices=PipelineStage.choices)
+    to_stage = models.PositiveSmallIntegerField(_("to stage"), choices=PipelineStage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("moved at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("pipeline move")
+        verbose_name_plural = _("pipeline moves")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.property}: {self.from_stage} → {self.to_stage}"
+
+
 class PropertyPhoto(models.Model):
     """A photo of a property, re-encoded on upload, always with author and licence."""
 

@@ -21,6 +21,7 @@ from allmende.networks.models import (
 )
 from allmende.properties.models import (
     Moderation,
+    PipelineMove,
     Property,
     PropertyKind,
     PropertyStatus,
@@ -295,3 +296,12 @@ def _property_map(
         for c in clusters
     ]
     return {"type": "FeatureCollection", "clustered": True, "features": features}
+
+
+def pipeline_moves(*, property: Property) -> QuerySet[PipelineMove]:
+    """The property's moves between pipeline stages with who made them, newest first."""
+    return (
+        PipelineMove.objects.filter(property=property)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )

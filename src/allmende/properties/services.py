@@ -18,6 +18,7 @@ from allmende.networks.models import Organisation
 from allmende.properties.models import (
     Moderation,
     OwnerKind,
+    PipelineMove,
     PipelineStage,
     Property,
     PropertyKind,
@@ -256,9 +257,14 @@ def property_status_change(
 
 @transaction.atomic
 def property_pipeline_move(*, property: Property, stage: int, actor: User | None) -> Property:
-    """Move a property to a stage of the development pipeline (1–6)."""
+    """Move a property to a stage of the development pipeline (1–6) and record who moved it
+    from which stage (``PipelineMove``); moving a card to its own stage records nothing."""
     if stage not in PipelineStage.values:
         raise ValidationError(_("There is no pipeline stage %(stage)s.") % {"stage": stage})
+    previous = property.pipeline_stage
+    if previous == stage:
+        return property
     property.pipeline_stage = stage
     property.save(update_fields=["pipeline_stage", "updated_at"])
+    PipelineMove.objects.create(property=property, from_stage=previous, to_stage=stage, actor=actor)
     return property

@@ -81,6 +81,8 @@ def _detail_context(
         "show_exact": request.user.has_perm("properties.view_exact_location", prop),
         "status_form": status_form or (PropertyStatusForm() if can_change else None),
         "timeline": list(prop.status_changes.all()),
+        # Who moved the card on the board is for those who may move it (one query, only then).
+        "pipeline_moves": (list(selectors.pipeline_moves(property=prop)) if can_change else []),
         "uses": [Use(use).label for use in prop.suitable_uses if use in Use.values],
     }
 
