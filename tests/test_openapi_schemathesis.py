@@ -29,7 +29,8 @@ from tests.needs.factories import SpaceNeedFactory
 # e-mail address or web address the model rejects, an application without privacy consent
 # (422), a space need whose largest area is smaller than its smallest, whose search centre is a
 # town we do not know or whose network does not exist (422), a property with only one of its two
-# coordinates (422). Everywhere else schema-valid input must be accepted.
+# coordinates (422), a tool filter with a term or prefix the toolbox does not have or without
+# its toolbox (422). Everywhere else schema-valid input must be accepted.
 SEMANTIC_REJECTIONS = [
     ("GET /api/v1/organisations.geojson", "400"),
     ("PATCH /api/v1/organisations/{slug}", "422"),
@@ -40,6 +41,7 @@ SEMANTIC_REJECTIONS = [
     ("POST /api/v1/needs", "422"),
     ("PATCH /api/v1/needs/{id}", "422"),
     ("GET /api/v1/places", "400"),
+    ("GET /api/v1/tools", "422"),
 ]
 ACCEPTED_FOR_VALID_INPUT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
