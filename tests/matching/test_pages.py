@@ -1,8 +1,12 @@
 """Pages "Passende Objekte" / "Passende Gruppen", interest with contact sharing, the
 coordinators' assignment page and the API, per role."""
 
+import json
+
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from allmende.matching import services
@@ -106,6 +110,77 @@ def test_need_page_query_count_is_constant(client, world, matching, django_asser
     with django_assert_max_num_queries(16):
         response = client.get(reverse("matching:need_matches", args=[matching.need.pk]))
     assert response.content.decode().count('class="recommendation"') == 10
+
+
+def _queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def _ten_needs(world, matching) -> None:
+    for number in range(9):
+        SpaceNeedFactory(
+            organisation=world.organisation,
+            network=world.network,
+            title=f"Gesuch {number}",
+            max_rent=8,
+            common_good_offer=matching.need.common_good_offer,
+        )
+    services.recommendations_rebuild()
+    assert Recommendation.objects.filter(rank_for_property__isnull=False).count() >= 10
+
+
+def _ten_properties(world) -> None:
+    from tests.matching.conftest import make_property
+
+    for number in range(9):
+        make_property(title=f"Laden {number}", owner_organisation=world.other_organisation)
+    services.recommendations_rebuild()
+
+
+def test_property_page_query_count_does_not_grow_with_the_groups(
+    client, world, matching, django_assert_max_num_queries
+):
+    client.force_login(matching.owner_editor)
+    url = reverse("matching:property_matches", args=[matching.school.pk])
+    client.get(url)  # warm caches of the session and the permissions
+    one, html = _queries(client, url)
+    assert html.count('class="recommendation"') == 1
+    _ten_needs(world, matching)
+
+    with django_assert_max_num_queries(10):
+        ten, html = _queries(client, url)
+
+    assert html.count('class="recommendation"') == 10
+    assert ten <= one
+
+
+@pytest.mark.parametrize("side", ["need", "property"])
+def test_recommendation_api_query_count_does_not_grow_with_the_list(
+    client, world, matching, side, django_assert_max_num_queries
+):
+    client.force_login(world.admin)
+    if side == "need":
+        url, grow = f"/api/v1/needs/{matching.need.pk}/recommendations", _ten_properties
+    else:
+        url = f"/api/v1/properties/{matching.school.pk}/recommendations"
+
+        def grow(world):
+            _ten_needs(world, matching)
+
+    services.interest_express(property=matching.school, need=matching.need, actor=world.editor)
+    client.get(url)
+    one, body = _queries(client, url)
+    assert len(json.loads(body)) == 1
+    grow(world)
+
+    with django_assert_max_num_queries(9):
+        ten, body = _queries(client, url)
+
+    assert len(json.loads(body)) == 10
+    assert ten <= one
 
 
 # Interest -------------------------------------------------------------------------------
