@@ -123,3 +123,15 @@ def test_assignment_page_is_accessible_with_a_result(live_server, page, axe, wor
     expect(page.locator("table.totals")).to_contain_text("Optimal")
     expect(page.locator("main")).to_contain_text("Treffpunkt gesucht")
     assert_accessible(axe, page)
+
+
+def test_weights_page_is_accessible_also_with_errors(live_server, page, axe, world):
+    login(page, live_server.url, world.coordinator.email)
+    page.goto(f"{live_server.url}/abgleich/gewichte/{world.network.slug}/")
+    assert_page_structure(page)
+    assert_accessible(axe, page)
+
+    page.locator("main input[name=common_good]").fill("-5")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(axe, page)

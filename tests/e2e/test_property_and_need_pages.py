@@ -70,3 +70,40 @@ def test_moderation_queue_is_accessible(live_server, page, axe, world, content):
     login(page, live_server.url, world.admin.email)
     _check(page, axe, page.goto(f"{live_server.url}/objekte/meldungen/"))
     expect(page.locator("main")).to_contain_text("Gemeldete Scheune")
+
+
+def test_import_page_is_accessible_also_with_an_error_report(
+    live_server, page, axe, world, content, tmp_path
+):
+    login(page, live_server.url, world.editor.email)
+    _check(page, axe, page.goto(f"{live_server.url}/objekte/importieren/"))
+
+    bad = tmp_path / "objekte.geojson"
+    bad.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        '{"type": "LineString", "coordinates": []}, "properties": {"title": "Burg", '
+        '"kind": "castle", "city": "Leipzig", "state": "Sachsen", "owner_kind": "private"}}]}',
+        encoding="utf-8",
+    )
+    page.locator("main select[name=organisation]").select_option(str(world.organisation.pk))
+    page.locator("main input[type=file]").set_input_files(str(bad))
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("#import-errors table")).to_contain_text("geometry")
+    assert_accessible(axe, page)
+
+
+def test_network_board_is_accessible(live_server, page, axe, world, content):
+    login(page, live_server.url, world.coordinator.email)
+    board = f"{live_server.url}/objekte/pipeline/?network={world.network.slug}"
+    _check(page, axe, page.goto(board))
+    expect(page.locator("main")).to_contain_text("Altes Kaufhaus am Markt")
+
+
+def test_need_edit_page_is_accessible_also_with_errors(live_server, page, axe, world, content):
+    login(page, live_server.url, world.editor.email)
+    _check(page, axe, page.goto(f"{live_server.url}/raumgesuche/{content['need'].pk}/bearbeiten/"))
+
+    page.locator("main input[name=title]").fill("")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(axe, page)
