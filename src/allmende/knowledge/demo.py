@@ -910,9 +910,6 @@ def _links(data: DemoTool, tools: dict[str, Tool]) -> None:
 
 def _publication_pdf(data: dict[str, Any]) -> bytes:
     """A small guide as a real PDF, rendered by WeasyPrint."""
-    # Imported here: WeasyPrint loads Pango and fonts, which only this step needs.
-    import weasyprint
-
     sections = "".join(
         f"<h2>{escape(heading)}</h2><p>{escape(text)}</p>" for heading, text in data["sections"]
     )
@@ -925,11 +922,15 @@ def _publication_pdf(data: dict[str, Any]) -> bytes:
         f"<h1>{escape(data['title'])}</h1><p>{escape(data['cover_text'])}</p>{sections}"
         "</body></html>"
     )
-    # WeasyPrint reports each rendering step at INFO level, which would clutter loaddemo.
+    # WeasyPrint reports each step at INFO level, which would clutter loaddemo's output.
     progress_log = logging.getLogger("weasyprint.progress")
     level = progress_log.level
     progress_log.setLevel(logging.WARNING)
     try:
+        # Imported here: WeasyPrint loads Pango and fonts (and logs its stylesheets on import),
+        # which only this step needs.
+        import weasyprint
+
         pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     finally:
         progress_log.setLevel(level)
