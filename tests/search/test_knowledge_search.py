@@ -366,3 +366,24 @@ def test_a_misspelt_word_gets_the_closest_title_word():
     assert search_suggestion("Leipzig") is None
     assert search_suggestion("Zebrastreifen") is None
     assert search_suggestion("\x00 🏠") is None
+
+
+def test_migration_fills_facet_rows_and_dates_of_entries_indexed_before():
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("allmende.search.migrations.0004_fill_facets_and_dates").fill
+    article = ArticleFactory(title="Genossenschaft im Dorf", phase=Phase.SEARCH)
+    entry = SearchEntry.objects.get(type="article")
+    SearchFacet.objects.filter(entry=entry).delete()
+    SearchEntry.objects.filter(pk=entry.pk).update(
+        date=None, facets={**entry.facets, "date": "2020-02-03"}
+    )
+    assert search("", filters={"phase": ["search"]}).total == 0
+
+    fill(apps, None)
+
+    assert titles("", filters={"phase": ["search"]}) == [article.title]
+    assert search("", types=["article"]).counts["article"] == 1
+    assert SearchEntry.objects.get(pk=entry.pk).date == datetime.date(2020, 2, 3)

@@ -56,12 +56,13 @@ class Order(StrEnum):
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """What to look for: ``parsed`` (empty: every entry), the ``types`` to list (all known
-    types when not filtered), facet ``filters`` ({facet: values}: AND across facets, OR
+    """What to look for: ``parsed`` (empty: every entry), the ``types`` to list out of
+    ``all_types`` (the registered ones), facet ``filters`` ({facet: values}: AND across facets, OR
     within one), the ``facets`` to count, the order and the page."""
 
     parsed: ParsedQuery
     types: Sequence[str]
+    all_types: Sequence[str]
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
     facets: Sequence[str] = ()
     order: Order = Order.RELEVANCE
@@ -85,6 +86,8 @@ class SearchBackend(Protocol):
 
 ENTRY_TABLE = "search_searchentry"
 FACET_TABLE = "search_searchfacet"
+# The entry's type is also stored as a facet row, so that counting needs the facet rows only.
+TYPE_FACET = "type"
 
 
 def _in(values: Sequence[Any]) -> str:
@@ -118,43 +121,56 @@ class _SqlBackend:
     def _counts(
         self, request: SearchRequest, filters: dict[str, list[str]]
     ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        # One pass over the facet rows of the matches, the type being a facet row too: the
+        # entry table (wide rows) is not read. Each filter is a flag per match; a facet's
+        # values are counted where every flag but its own holds.
         hits, params = self._matches(request.parsed, ranked=False)
         names = [f"s{i}" for i in range(len(filters))]
         flags = ""
         for name, (facet, values) in zip(names, filters.items(), strict=True):
-            condition, condition_params = self._filter_sql(facet, values, "e")
+            condition, condition_params = self._filter_sql(facet, values, "hits")
             flags += f", {condition} AS {name}"
+            params += condition_params
+        types = list(request.types)
+        type_filtered = set(types) != set(request.all_types)
+        if type_filtered:
+            condition, condition_params = self._filter_sql(TYPE_FACET, types or [""], "hits")
+            flags += f", {condition} AS st"
             params += condition_params
 
         def all_but(skip: str | None) -> str:
             return " AND ".join([n for n in names if n != skip] or ["1 = 1"])
 
+        unfiltered = [f for f in request.facets if f not in filters]
+        # (facets, flag not applied, type filter applied)
+        branches: list[tuple[list[str], str | None, bool]] = []
+        if type_filtered or names:
+            branches.append(([TYPE_FACET], None, False))
+            if unfiltered:
+                branches.append((unfiltered, None, type_filtered))
+        else:
+            branches.append(([TYPE_FACET, *unfiltered], None, False))
+        branches += [([f], name, type_filtered) for f, name in zip(filters, names, strict=True)]
+        parts = []
+        for facets, skip, with_type in branches:
+            condition = all_but(skip) + (" AND st" if with_type else "")
+            parts.append(
+                f"SELECT f.facet, f.value, COUNT(*) FROM base b "  # noqa: S608 - no user text
+                f"JOIN {FACET_TABLE} f ON f.entry_id = b.id WHERE f.facet IN ({_in(facets)}) "
+                f"AND {condition} GROUP BY f.facet, f.value"
+            )
+            params += facets
         sql = (
             f"WITH hits(id, tier, score) AS ({hits}), "  # noqa: S608 - no user text
-            f"base AS MATERIALIZED (SELECT e.id, e.type{flags} FROM hits "
-            f"JOIN {ENTRY_TABLE} e ON e.id = hits.id) "
-            f"SELECT '', b.type, COUNT(*) FROM base b WHERE {all_but(None)} GROUP BY b.type"
+            f"base AS MATERIALIZED (SELECT hits.id AS id{flags} FROM hits) "
+            + " UNION ALL ".join(parts)
         )
-        types = list(request.types)
-        type_sql = f"b.type IN ({_in(types)})" if types else "1 = 0"
-        unfiltered = [f for f in request.facets if f not in filters]
-        branches: list[tuple[list[str], str | None]] = []
-        if unfiltered:
-            branches.append((unfiltered, None))
-        branches += [([facet], name) for facet, name in zip(filters, names, strict=True)]
-        for facets, skip in branches:
-            sql += (
-                f" UNION ALL SELECT f.facet, f.value, COUNT(*) FROM base b "  # noqa: S608
-                f"JOIN {FACET_TABLE} f ON f.entry_id = b.id WHERE f.facet IN ({_in(facets)}) "
-                f"AND {type_sql} AND {all_but(skip)} GROUP BY f.facet, f.value"
-            )
-            params += [*facets, *types]
         counts: dict[str, int] = {}
         facet_counts: dict[str, dict[str, int]] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for facet, value, count in cursor.fetchall():
-                if facet == "":
+                if facet == TYPE_FACET:
                     counts[value] = count
                 else:
                     facet_counts.setdefault(facet, {})[value] = count
@@ -167,20 +183,32 @@ class _SqlBackend:
         if request.limit <= 0 or request.offset >= total:
             return BackendResult([], counts, facet_counts)
         hits, params = self._matches(request.parsed, ranked=True)
-        where = [f"e.type IN ({_in(request.types)})"]
-        params += request.types
-        for facet, values in filters.items():
-            condition, condition_params = self._filter_sql(facet, values, "e")
+        # The page is chosen from narrow rows (id, tier, score, date) by the facet rows'
+        # index; only its entries are read whole (sorting all matches with their text costs).
+        where = ["1 = 1"]
+        if set(request.types) != set(request.all_types):
+            condition, condition_params = self._filter_sql(TYPE_FACET, request.types, "hits")
             where.append(condition)
             params += condition_params
-        order = "hits.tier, hits.score DESC, e.id"
+        for facet, values in filters.items():
+            condition, condition_params = self._filter_sql(facet, values, "hits")
+            where.append(condition)
+            params += condition_params
         if request.order == Order.DATE:
-            order = f"e.date DESC NULLS LAST, {order}"
+            date_column = "d.date"
+            date_join = f"JOIN {ENTRY_TABLE} d ON d.id = hits.id"
+            order = "top.date DESC NULLS LAST, top.tier, top.score DESC, top.id"
+        else:
+            date_column, date_join = "NULL", ""
+            order = "top.tier, top.score DESC, top.id"
         page_sql = (
-            f"WITH hits(id, tier, score) AS ({hits}) "  # noqa: S608 - no user text
-            "SELECT e.*, hits.tier AS tier, hits.score AS score "
-            f"FROM hits JOIN {ENTRY_TABLE} e ON e.id = hits.id WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s"
+            f"WITH hits(id, tier, score) AS ({hits}), "  # noqa: S608 - no user text
+            f"top AS MATERIALIZED (SELECT hits.id AS id, hits.tier AS tier, "
+            f"hits.score AS score, {date_column} AS date FROM hits {date_join} "
+            f"WHERE {' AND '.join(where)} "
+            f"ORDER BY {order.replace('top.', '')} LIMIT %s OFFSET %s) "
+            "SELECT e.*, top.tier AS tier, top.score AS score "
+            f"FROM top JOIN {ENTRY_TABLE} e ON e.id = top.id ORDER BY {order}"
         )
         entries = SearchEntry.objects.raw(page_sql, [*params, request.limit, request.offset])
         return BackendResult(

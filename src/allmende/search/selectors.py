@@ -95,6 +95,7 @@ def search(
         SearchRequest(
             parsed=parsed,
             types=wanted,
+            all_types=known,
             filters=cleaned,
             facets=[f.key for f in facet_kinds()],
             order=Order.DATE if order == Order.DATE else Order.RELEVANCE,

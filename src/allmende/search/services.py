@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allmende.core.progress import ProgressCallback
-from allmende.search.backends import backend
+from allmende.search.backends import TYPE_FACET, backend
 from allmende.search.models import SearchEntry, SearchFacet, SearchWord
 from allmende.search.registry import SearchDocument, SearchType, search_types, type_for_model
 from allmende.search.stemming import MAX_TERM_CHARS, words
 
 REBUILD_BATCH = 500
-# Facet keys that are no filters: the date orders, the type is the entry's own column.
-NOT_FILTERS = frozenset({"date", "type"})
+# Facet keys of documents that are no filters: the date orders; the type is the entry's own
+# (written as a facet row by the index, not by the document).
+NOT_FILTERS = frozenset({"date", TYPE_FACET})
 # Title words shorter than this are no useful spelling suggestions.
 MIN_SUGGESTION_CHARS = 4
 
@@ -82,7 +83,7 @@ def _write(entries: Sequence[SearchEntry], *, replace: bool) -> None:
         [
             SearchFacet(entry=entry, facet=facet, value=value)
             for entry in entries
-            for facet, value in facet_pairs(entry.facets)
+            for facet, value in [(TYPE_FACET, entry.type), *facet_pairs(entry.facets)]
         ]
     )
     SearchWord.objects.bulk_create(_title_words(e.title for e in entries), ignore_conflicts=True)
