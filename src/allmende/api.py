@@ -9,8 +9,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from allmende.core.api import reject_nul_characters
-from allmende.knowledge.api_places import router as places_router
+from allmende.electioncheck.api import router as electioncheck_router
 from allmende.knowledge.api_content import router as articles_router
+from allmende.knowledge.api_places import router as places_router
 from allmende.knowledge.api_toolbox import router as toolbox_router
 from allmende.matching.api import router as matching_router
 from allmende.needs.api import router as needs_router
@@ -94,7 +95,8 @@ api.add_router("/", matching_router)
 api.add_router("/", procedures_router)
 api.add_router("/", procedure_results_router)
 api.add_router("/", procedure_private_router)
-api.add_router("/", articles_router)
 api.add_router("/", places_router)
-api.add_router("/", toolbox_router)
+api.add_router("/", articles_router)
 api.add_router("/", search_router)
+api.add_router("/", electioncheck_router)
+api.add_router("/", toolbox_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "allmende.matching",
     "allmende.procedures",
     "allmende.knowledge",
+    "allmende.electioncheck",
     "allmende.search",
 ]
 

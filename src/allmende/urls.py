@@ -20,6 +20,7 @@ urlpatterns = [
     path("verfahren/", include("allmende.procedures.urls")),
     path("wissen/", include("allmende.knowledge.urls")),
     path("suche/", include("allmende.search.urls")),
+    path("wahlcheck/", include("allmende.electioncheck.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,6 +6,8 @@ coordinators, not code. Texts are Markdown, rendered and sanitised on output
 (``core.markdown``); nothing stored here is trusted HTML.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -105,7 +107,7 @@ class Article(Publishable):
     related_articles = models.ManyToManyField(
         "self", verbose_name=_("related articles"), blank=True, symmetrical=True
     )
-    related_tools = models.ManyToManyField(
+    related_tools: "models.ManyToManyField[Tool, Any]" = models.ManyToManyField(
         "Tool", verbose_name=_("related tools"), blank=True, related_name="articles"
     )
 

@@ -89,7 +89,7 @@ def _publication_file_set(publication: Publication, upload: File[Any]) -> None:
         checked = publication_file_check(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from exc
-    publication.file = checked  # type: ignore[assignment]
+    publication.file = checked
     publication.file_size = checked.size or 0
 
 

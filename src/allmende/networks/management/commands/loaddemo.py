@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         # Imported here: the matching app imports from the networks app.
+        from allmende.electioncheck.demo import demo_electioncheck_load
         from allmende.knowledge.demo import demo_knowledge_load
         from allmende.matching.demo import demo_matching_load
         from allmende.procedures.demo import JUROR_EMAIL, demo_procedures_load
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             "{articles} articles, {tools} tools, {places} example places, "
             "{news} news items.".format(**knowledge)
         )
+        election = demo_electioncheck_load()
+        self.stdout.write("Election check: {theses} theses, {parties} parties.".format(**election))
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         logins = [*logins, (JUROR_EMAIL, logins[0][1], "juror")]
         for email, password, role in logins:

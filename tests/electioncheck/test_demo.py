@@ -1,0 +1,22 @@
+import pytest
+
+from allmende.electioncheck.demo import demo_electioncheck_load
+from allmende.electioncheck.models import Election
+from allmende.networks.demo import demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_election_check_is_published_and_loads_once(client, monkeypatch):
+    monkeypatch.delenv("ALLMENDE_FACTS", raising=False)
+    demo_load()
+
+    first = demo_electioncheck_load()
+    second = demo_electioncheck_load()
+
+    assert first == second == {"theses": 6, "parties": 4}
+    election = Election.objects.get()
+    assert election.is_published
+    assert client.get(election.get_absolute_url()).status_code == 200
+    result = client.get(f"{election.get_absolute_url()}ergebnis/?a=1,1,1,1,1,0")
+    assert result.context["results"][0][0].short_name == "GLP"
