@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allmende.procedures",
     "allmende.knowledge",
     "allmende.electioncheck",
+    "allmende.events",
     "allmende.search",
 ]
 

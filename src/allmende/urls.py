@@ -21,6 +21,7 @@ urlpatterns = [
     path("wissen/", include("allmende.knowledge.urls")),
     path("suche/", include("allmende.search.urls")),
     path("wahlcheck/", include("allmende.electioncheck.urls")),
+    path("veranstaltungen/", include("allmende.events.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
