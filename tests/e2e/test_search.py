@@ -88,7 +88,7 @@ def test_no_results_page_is_accessible_and_suggests_a_spelling(live_server, page
     page.goto(live_server.url + "/suche/?q=Genosenschaft")
 
     expect(page.locator("#search-status")).to_have_text("Keine Treffer")
-    page.get_by_role("link", name="genossenschaft").click()
+    page.get_by_role("link", name="Genossenschaft", exact=True).click()
     expect(results(page)).to_have_count(3)
 
     page.goto(live_server.url + "/suche/?q=Genosenschaft")

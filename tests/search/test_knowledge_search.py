@@ -367,9 +367,10 @@ def test_odd_filters_never_raise(faceted, filters):
 def test_a_misspelt_word_gets_the_closest_title_word():
     ArticleFactory(title="Wohnungsbaugenossenschaften in Leipzig")
 
-    assert search_suggestion("Wohnungsbaugenosenschaften") == "wohnungsbaugenossenschaften"
+    assert search_suggestion("Wohnungsbaugenosenschaften") == "Wohnungsbaugenossenschaften"
+    assert search_suggestion("wohnungsbaugenosenschaft") == "wohnungsbaugenossenschaften"
     assert search_suggestion("Leipzgi Wohnungsbaugenossenschaften") == (
-        "leipzig wohnungsbaugenossenschaften"
+        "Leipzig Wohnungsbaugenossenschaften"
     )
     assert search_suggestion("Leipzig") is None
     assert search_suggestion("Zebrastreifen") is None

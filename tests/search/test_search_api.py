@@ -78,7 +78,7 @@ def test_nothing_found_gives_a_suggestion(client, content):
     data = client.get(URL, {"q": "Genosenschaft"}).json()
 
     assert data["total"] == 0
-    assert data["suggestion"] == "genossenschaft"
+    assert data["suggestion"] == "Genossenschaft"
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,7 @@ def test_no_results_suggests_a_spelling(client, content):
 
     assert "Keine Treffer" in html
     assert "Meinten Sie" in html
-    assert 'href="/suche/?q=genossenschaft"' in html
+    assert 'href="/suche/?q=Genossenschaft"' in html
 
 
 def test_no_results_with_filters_offers_to_remove_them(client, content):

@@ -12,7 +12,13 @@ from allmende.search.backends import Order, SearchRequest, backend
 from allmende.search.models import SearchWord
 from allmende.search.registry import facet_kinds, search_types
 from allmende.search.services import MIN_SUGGESTION_CHARS
-from allmende.search.stemming import SNIPPET_WORDS, ParsedQuery, highlight, parse_query
+from allmende.search.stemming import (
+    SNIPPET_WORDS,
+    WORD_RE,
+    ParsedQuery,
+    highlight,
+    parse_query,
+)
 
 MAX_LIMIT = 100
 # Filter values per facet and facets per search: more is no longer a person choosing.
@@ -196,15 +202,17 @@ def search_suggestion(query: str) -> str | None:
     for term in unknown:
         near |= Q(word__startswith=term[0])
     words = list(SearchWord.objects.filter(near).values_list("word", flat=True)[:20_000])
+    # Written as the person wrote it: "Genosenschaft" → "Genossenschaft".
+    capitalised = {w.lower() for w in WORD_RE.findall(query) if w[:1].isupper()}
     replaced = False
     suggestion = []
     for term in parsed.terms:
+        word = term
         if term in unknown:
             same_start = [w for w in words if w[0] == term[0]]
             close = difflib.get_close_matches(term, same_start, n=1, cutoff=SUGGESTION_MIN_RATIO)
             if close:
-                suggestion.append(close[0])
+                word = close[0]
                 replaced = True
-                continue
-        suggestion.append(term)
+        suggestion.append(word.capitalize() if term in capitalised else word)
     return " ".join(suggestion) if replaced else None
