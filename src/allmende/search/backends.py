@@ -9,6 +9,11 @@ PostgreSQL: a stored ``german`` text-search vector of title (weight A) and body 
 GIN index, plus a search for each term inside longer words (``ILIKE`` served by ``pg_trgm``
 GIN indexes on title and body) — the same rule as SQLite's trigram table. Full-text matches
 rank first (``ts_rank``), then compound matches by trigram word similarity.
+
+Both: filters and counts run in plain SQL over the matches' rows in ``search_searchfacet``
+(one row per entry, facet and value, the type included; indexes on (entry, facet, value) and
+(facet, value, entry)), so a search is two queries whatever the number of facets: the counts
+(per type, and per facet value with the other facets' filters applied), then the page.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
