@@ -6,3 +6,7 @@ class EventsConfig(AppConfig):
     name = "allmende.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        # Makes the events searchable and connects the index to their saves.
+        from allmende.events import search  # noqa: F401
