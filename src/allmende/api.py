@@ -18,6 +18,7 @@ from allmende.knowledge.api_toolbox import router as toolbox_router
 from allmende.matching.api import router as matching_router
 from allmende.needs.api import router as needs_router
 from allmende.networks.api import router as networks_router
+from allmende.newsletter.api import router as newsletter_router
 from allmende.procedures.api import router as procedures_router
 from allmende.procedures.api_private import router as procedure_private_router
 from allmende.procedures.api_results import router as procedure_results_router
@@ -104,3 +105,4 @@ api.add_router("/", electioncheck_router)
 api.add_router("/", toolbox_router)
 api.add_router("/", events_router)
 api.add_router("/", event_registrations_router)
+api.add_router("/", newsletter_router)

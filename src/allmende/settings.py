@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allmende.knowledge",
     "allmende.electioncheck",
     "allmende.events",
+    "allmende.newsletter",
     "allmende.search",
 ]
 
@@ -281,6 +282,11 @@ if PRODUCTION and not SECURE_HSTS_PRELOAD:
 # shows state outlines only.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
+
+# Newsletter: the version of the consent text shown next to the checkbox (recorded with every
+# consent), and how long event registrations keep personal data after the event.
+NEWSLETTER_CONSENT_VERSION = env.str("NEWSLETTER_CONSENT_VERSION", default="2026-12")
+EVENT_REGISTRATION_RETENTION_DAYS = env.int("EVENT_REGISTRATION_RETENTION_DAYS", default=90)
 
 SITE_NAME = env.str("SITE_NAME", default="Allmende")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

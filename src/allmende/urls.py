@@ -22,6 +22,7 @@ urlpatterns = [
     path("suche/", include("allmende.search.urls")),
     path("wahlcheck/", include("allmende.electioncheck.urls")),
     path("veranstaltungen/", include("allmende.events.urls")),
+    path("newsletter/", include("allmende.newsletter.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

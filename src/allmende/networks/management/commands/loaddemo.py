@@ -17,6 +17,7 @@ class Command(BaseCommand):
         from allmende.electioncheck.demo import demo_electioncheck_load
         from allmende.knowledge.demo import demo_knowledge_load
         from allmende.matching.demo import demo_matching_load
+        from allmende.newsletter.demo import demo_newsletter_load
         from allmende.procedures.demo import JUROR_EMAIL, demo_procedures_load
 
         try:
@@ -49,6 +50,10 @@ class Command(BaseCommand):
         )
         election = demo_electioncheck_load()
         self.stdout.write("Election check: {theses} theses, {parties} parties.".format(**election))
+        newsletter = demo_newsletter_load()
+        self.stdout.write(
+            "Newsletter: {subscribers} subscribers, {issues} issues.".format(**newsletter)
+        )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         logins = [*logins, (JUROR_EMAIL, logins[0][1], "juror")]
         for email, password, role in logins:
