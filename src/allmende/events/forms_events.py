@@ -146,8 +146,8 @@ class EventForm(GermanBlankChoiceMixin, forms.ModelForm[Event]):
         )
         if self.instance.pk:
             self.fields["network"].initial = self.instance.network_id
-        elif len(networks) == 1:
-            self.fields["network"].initial = networks[0]
+        elif networks.count() == 1:
+            self.fields["network"].initial = networks.first()
         self.order_fields(["network"])
         series = self.fields["series"]
         series.queryset = EventSeries.objects.filter(  # type: ignore[attr-defined]
@@ -182,8 +182,8 @@ class SeriesForm(forms.ModelForm[EventSeries]):
             self.fields["network"] = forms.ModelChoiceField(
                 label=_("Network"), queryset=networks, empty_label=_("– please choose –")
             )
-            if len(networks) == 1:
-                self.fields["network"].initial = networks[0]
+            if networks.count() == 1:
+                self.fields["network"].initial = networks.first()
             self.order_fields(["network"])
 
 

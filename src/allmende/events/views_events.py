@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -325,9 +326,9 @@ def _changeable_event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def _editable_networks(request: HttpRequest) -> list[Network]:
-    networks = list(selectors_events.networks_for_event_editing(user=request.user))
-    if not networks:
+def _editable_networks(request: HttpRequest) -> QuerySet[Network]:
+    networks = selectors_events.networks_for_event_editing(user=request.user)
+    if not networks.exists():
         raise PermissionDenied
     return networks
 
