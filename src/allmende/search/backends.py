@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest
 
 from allmende.search.models import SearchEntry
 from allmende.search.stemming import (
@@ -395,12 +394,11 @@ class PostgresBackend(_SqlBackend):
                     any_part |= Q(_ILike(F("title"), pattern)) | Q(_ILike(F("body"), pattern))
                 in_compound &= any_part
             condition |= in_compound
+            # Similarity to the title only: word similarity against every long text of many
+            # matches costs seconds at 50 000 entries.
             similarity = sum(
                 (
-                    Greatest(
-                        TrigramWordSimilarity(term, "title"),
-                        TrigramWordSimilarity(term, "body"),
-                    )
+                    TrigramWordSimilarity(term, "title")
                     for term, parts in part_terms.items()
                     if parts
                 ),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,4 +167,10 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
             done += len(batch)
             if progress:
                 progress(label, done, todo)
+    if connection.vendor == "postgresql":
+        # Fresh statistics: with the estimates of an empty table the planner loops over the
+        # matches once per facet row (minutes instead of milliseconds at 50 000 entries).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchentry")
+            cursor.execute("ANALYZE search_searchfacet")
     return total
