@@ -50,6 +50,14 @@ class Command(BaseCommand):
         )
         election = demo_electioncheck_load()
         self.stdout.write("Election check: {theses} theses, {parties} parties.".format(**election))
+        from allmende.events.demo import demo_events_load
+
+        events = demo_events_load()
+        self.stdout.write(
+            "{past} past and {upcoming} upcoming events, {registrations} registrations.".format(
+                **events
+            )
+        )
         newsletter = demo_newsletter_load()
         self.stdout.write(
             "Newsletter: {subscribers} subscribers, {issues} issues.".format(**newsletter)
