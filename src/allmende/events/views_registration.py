@@ -44,7 +44,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     if not event.is_published and not request.user.has_perm("events.change_event", event):
         raise PermissionDenied
-    form = RegistrationForm(request.POST or None, auto_id="id_registration_%s")
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, auto_id="id_registration_%s"
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -184,7 +186,7 @@ def participants_message(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     event = _event(slug)
     _require_change(request, event)
-    form = ParticipantMessageForm(request.POST or None)
+    form = ParticipantMessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         sent = services.participants_message(
             event=event,
