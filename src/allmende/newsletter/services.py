@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -202,7 +202,6 @@ def issue_message(
     sections: selectors.IssueSections,
     to: str,
     unsubscribe_token: str,
-    connection: Any = None,
 ) -> EmailMultiAlternatives:
     """The mail of ``issue`` to one address, with a plain-text and an HTML part and the
     one-click unsubscribe headers of RFC 8058."""
@@ -220,7 +219,6 @@ def issue_message(
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -249,8 +247,9 @@ def issue_test_mail_send(*, issue_id: int, to: str) -> None:
         to=to,
         unsubscribe_token=tokens.test_unsubscribe_token(issue_id=issue.pk),
     )
-    message.subject = _("[Test] %(subject)s") % {"subject": issue.subject}
-    message.send(fail_silently=False)
+    with translation.override(MAIL_LANGUAGE):
+        message.subject = _("[Test] %(subject)s") % {"subject": issue.subject}
+    mailers.default.send_messages([message])
 
 
 def issue_send(*, issue: NewsletterIssue, actor: Any) -> int:
@@ -304,7 +303,9 @@ def deliveries_send(*, delivery_ids: list[int]) -> list[int]:
         return []
     sections_of: dict[int, selectors.IssueSections] = {}
     retry: list[int] = []
-    connection = get_connection(fail_silently=False)
+    # One connection to the mail server for the whole batch.
+    mailer = mailers.default
+    mailer.open()
     try:
         for delivery in deliveries:
             issue = delivery.issue
@@ -321,11 +322,10 @@ def deliveries_send(*, delivery_ids: list[int]) -> list[int]:
                 sections=sections_of[issue.pk],
                 to=delivery.subscriber.email,
                 unsubscribe_token=tokens.unsubscribe_token(subscriber_id=delivery.subscriber_id),
-                connection=connection,
             )
             delivery.attempts += 1
             try:
-                message.send(fail_silently=False)
+                mailer.send_messages([message])
             except Exception as exc:  # any failure of the mail server is logged
                 delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 if delivery.attempts >= Delivery.MAX_ATTEMPTS:
@@ -337,7 +337,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> list[int]:
                 delivery.sent_at = timezone.now()
             delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
     finally:
-        connection.close()
+        mailer.close()
     for issue_id in sections_of:
         issue_finish_if_done(issue_id=issue_id)
     return retry
