@@ -73,9 +73,10 @@ def test_consent_and_input_are_validated(client):
     event = EventFactory()
     response = _post(client, event, privacy_consent=False)
     assert response.status_code == 422
-    assert "Datenschutzhinweis" in response.json()["detail"]
+    assert response.json()["errors"][0]["loc"][-1] == "privacy_consent"
     assert _post(client, event, email="kein-at").status_code == 422
     assert _post(client, event, name="").status_code == 422
+    assert _post(client, event, name="   ").status_code == 422
     assert not Registration.objects.exists()
 
 

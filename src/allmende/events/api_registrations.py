@@ -18,7 +18,6 @@ router = Router(tags=["Event registrations"])
 
 # RegistrationError.code → HTTP status.
 STATUS_OF = {
-    "consent": 422,
     "login_required": 403,
     "members_only": 403,
     "duplicate": 409,
@@ -28,10 +27,10 @@ STATUS_OF = {
 
 
 class RegistrationIn(BodyIn):
-    name: str = Field(min_length=1, max_length=150)
+    name: str = Field(min_length=1, max_length=150, pattern=r"\S")
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     organisation: str = Field("", max_length=200)
-    privacy_consent: bool = Field(
+    privacy_consent: Literal[True] = Field(
         description="Must be true: consent to the privacy notice of this site."
     )
 
@@ -81,7 +80,7 @@ def _event(id: int) -> Event:
         "token) is not a member of the network. 404: no published event with this id. 409: "
         "the e-mail address is already registered, the event is fully booked without a "
         "waiting list, or registration is closed (cancelled, begun, outside the registration "
-        "window, not handled here). 422: invalid input or `privacy_consent` is not true. "
+        "window, not handled here). 422: invalid input (also when `privacy_consent` is not true). "
         "429: too many anonymous registrations from this address."
     ),
     # The token is optional (anonymous registrations are welcome); `{}` says so in OpenAPI.
