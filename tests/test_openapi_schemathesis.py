@@ -30,7 +30,8 @@ from tests.needs.factories import SpaceNeedFactory
 # (422), a space need whose largest area is smaller than its smallest, whose search centre is a
 # town we do not know or whose network does not exist (422), a property with only one of its two
 # coordinates (422), a tool filter with a term or prefix the toolbox does not have or without
-# its toolbox (422). Everywhere else schema-valid input must be accepted.
+# its toolbox (422), a newsletter sign-up without consent or with an address that is no e-mail
+# address (422). Everywhere else schema-valid input must be accepted.
 SEMANTIC_REJECTIONS = [
     ("GET /api/v1/organisations.geojson", "400"),
     ("PATCH /api/v1/organisations/{slug}", "422"),
@@ -42,6 +43,7 @@ SEMANTIC_REJECTIONS = [
     ("PATCH /api/v1/needs/{id}", "422"),
     ("GET /api/v1/places", "400"),
     ("GET /api/v1/tools", "422"),
+    ("POST /api/v1/newsletter/subscribe", "422"),
 ]
 ACCEPTED_FOR_VALID_INPUT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
@@ -80,6 +82,7 @@ VALID_BODY_VALUES: dict[str, list[object]] = {
     "org_website": ["", "https://example.org"],
     "website": ["", "https://example.org"],
     "privacy_consent": [True],
+    "consent": [True],
 }
 
 

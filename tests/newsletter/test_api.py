@@ -76,4 +76,4 @@ def test_subscribe_is_rate_limited(world, post):
 def test_status_codes_are_documented(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"][URL]["post"]
-    assert set(operation["responses"]) == {"202", "404", "422", "429"}
+    assert set(operation["responses"]) == {"202", "400", "404", "422", "429"}

@@ -32,14 +32,14 @@ class AcceptedOut(Schema):
 @router.post(
     "/newsletter/subscribe",
     auth=None,
-    response={202: AcceptedOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={202: AcceptedOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Start the double opt-in for a network's newsletter",
     description=(
         "Sends a confirmation mail with a link valid for seven days; only after confirming does "
         "the address receive the newsletter. The answer is 202 whether the address was new, "
         "awaiting confirmation or already subscribed, so that it reveals nothing about "
-        "subscribers. 404: unknown network; 422: no consent or no valid e-mail address; 429: "
-        "too many sign-ups from this IP address."
+        "subscribers. 400: a body that is no JSON; 404: unknown network; 422: no consent or "
+        "no valid e-mail address; 429: too many sign-ups from this IP address."
     ),
 )
 def subscribe(request: HttpRequest, payload: SubscribeIn) -> Any:
