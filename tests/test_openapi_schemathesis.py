@@ -42,6 +42,7 @@ SEMANTIC_REJECTIONS = [
     ("POST /api/v1/needs", "422"),
     ("PATCH /api/v1/needs/{id}", "422"),
     ("GET /api/v1/places", "400"),
+    ("GET /api/v1/events.geojson", "400"),
     ("GET /api/v1/tools", "422"),
     ("POST /api/v1/newsletter/subscribe", "422"),
 ]

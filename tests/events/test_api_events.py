@@ -98,4 +98,5 @@ def test_errors_are_json(client, events):
     assert bad.status_code == 422
     assert bad.json()["errors"]
     assert client.get("/api/v1/events", {"from": "morgen"}).status_code == 422
+    assert client.get("/api/v1/events", {"to": "0"}).status_code == 422
     assert client.get("/api/v1/events/abc").status_code == 422

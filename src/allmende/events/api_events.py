@@ -2,14 +2,15 @@
 on site as GeoJSON for maps. The meeting link of online events is never part of it."""
 
 import datetime
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from allmende.core.api import ErrorOut
 from allmende.core.geo import BBox, BBoxError
@@ -18,15 +19,28 @@ from allmende.events.models import Audience, Event, EventKind
 from allmende.networks.api import Pagination
 
 router = Router(tags=["Events"])
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    # pydantic would also read "0" or "1700000000" as a date (Unix time): only YYYY-MM-DD.
+    if value is None:
+        return None
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date | None, BeforeValidator(_iso_date_only)]
 
 
 class EventQuery(Schema):
     network: str = Field("", max_length=80, description="slug of a network")
     kind: EventKind | None = Field(None, description="kind of event")
-    date_from: datetime.date | None = Field(
+    date_from: IsoDate = Field(
         None, alias="from", description="events that end on or after this day (Berlin time)"
     )
-    date_to: datetime.date | None = Field(
+    date_to: IsoDate = Field(
         None, alias="to", description="events that start on or before this day (Berlin time)"
     )
     past: bool = Field(
