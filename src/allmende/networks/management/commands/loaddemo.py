@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
         newsletter = demo_newsletter_load()
         self.stdout.write(
-            "Newsletter: {subscribers} subscribers, {issues} issues.".format(**newsletter)
+            "Newsletter: {subscribers} subscribers, {deliveries} deliveries.".format(**newsletter)
         )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         logins = [*logins, (JUROR_EMAIL, logins[0][1], "juror")]
