@@ -300,11 +300,11 @@ class SqliteBackend(_SqlBackend):
                 "FROM search_trigram WHERE search_trigram MATCH %s "
                 "AND rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             )
-            params += [self._phrases([s] for s in parsed.part_stems), stems]
-            if phrases:
-                # A phrase is matched as words, also by entries found through compounds.
-                sql += " AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
-                params.append(self._phrases(phrases))
+            # A phrase as one string of stems: found where the stems follow each other, also
+            # inside compounds. (A "rowid IN (fts match)" here would run one trigram search
+            # per phrase hit.)
+            parts = [[s] for s in parsed.part_stems]
+            params += [self._phrases([*parts, *phrases]), stems]
         return sql, params
 
 
