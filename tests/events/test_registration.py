@@ -291,3 +291,12 @@ def test_notify_cancelled_mails_confirmed_and_waitlisted_only():
     assert registrations_notify_cancelled(event.pk) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["c@example.org", "w@example.org"]
     assert all("abgesagt" in m.body for m in mail.outbox)
+
+
+def test_panel_does_not_hand_out_anonymous_registrations_by_matching_email(world):
+    event = EventFactory(is_online=True, online_url="https://meet.example.org/fremd")
+    RegistrationFactory(event=event, email=world.outsider.email)
+    html = _panel(event, world.outsider)
+    assert "Sie sind angemeldet" not in html
+    assert "abmelden" not in html
+    assert "https://meet.example.org/fremd" not in html

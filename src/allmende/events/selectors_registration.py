@@ -31,14 +31,12 @@ def registration_list(*, event: Event) -> QuerySet[Registration]:
 
 
 def registration_of_user(*, event: Event, user: Any) -> Registration | None:
-    """The logged-in user's active registration (by account or by their e-mail address)."""
+    """The logged-in user's active registration, made while logged in. (Not matched by e-mail
+    address: an account's address proves nothing about who registered with it.)"""
     if user is None or not user.is_authenticated:
         return None
-    condition = Q(user=user)
-    if user.email:
-        condition |= Q(email=user.email.lower())
     return (
-        Registration.objects.filter(condition, event=event)
+        Registration.objects.filter(event=event, user=user)
         .exclude(status=RegistrationStatus.CANCELLED)
         .order_by("created_at", "pk")
         .first()
