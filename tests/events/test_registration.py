@@ -300,3 +300,14 @@ def test_panel_does_not_hand_out_anonymous_registrations_by_matching_email(world
     assert "Sie sind angemeldet" not in html
     assert "abmelden" not in html
     assert "https://meet.example.org/fremd" not in html
+
+
+def test_cancelling_the_event_tells_the_participants(world):
+    from allmende.events.services_events import event_cancel
+
+    event = EventFactory(network=world.network, capacity=1)
+    RegistrationFactory(event=event, email="c@example.org")
+    RegistrationFactory(event=event, email="w@example.org", status=RegistrationStatus.WAITLISTED)
+    event_cancel(event=event, actor=world.coordinator)
+    assert sorted(m.to[0] for m in mail.outbox) == ["c@example.org", "w@example.org"]
+    assert all(event.title in m.subject for m in mail.outbox)
