@@ -164,7 +164,7 @@ def participants_csv(request: HttpRequest, slug: str) -> HttpResponse:
         writer.writerow(
             [
                 _csv_safe(registration.name),
-                registration.email,
+                _csv_safe(registration.email),
                 _csv_safe(registration.organisation),
                 str(labels[registration.status]),
                 timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
