@@ -10,8 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from allmende.core.api import reject_nul_characters
 from allmende.electioncheck.api import router as electioncheck_router
-from allmende.events.api_registrations import router as event_registrations_router
 from allmende.events.api_events import router as events_router
+from allmende.events.api_registrations import router as event_registrations_router
 from allmende.knowledge.api_content import router as articles_router
 from allmende.knowledge.api_places import router as places_router
 from allmende.knowledge.api_toolbox import router as toolbox_router
@@ -103,6 +103,6 @@ api.add_router("/", articles_router)
 api.add_router("/", search_router)
 api.add_router("/", electioncheck_router)
 api.add_router("/", toolbox_router)
-api.add_router("/", events_router)
 api.add_router("/", event_registrations_router)
+api.add_router("/", events_router)
 api.add_router("/", newsletter_router)
