@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def _login(client, world, role):
@@ -28,8 +29,16 @@ def _login(client, world, role):
 
 
 def _stored_files(settings):
-    root = Path(settings.MEDIA_ROOT) / "knowledge" / "publications"
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / "knowledge" / "publications"
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_publication_files_are_kept_out_of_the_public_media_folder(settings):
+    publication = PublicationFactory()
+
+    assert publication.file.url == ""
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / publication.file.name).is_file()
+    assert not (Path(settings.MEDIA_ROOT) / publication.file.name).exists()
 
 
 def _assert_field_error(html, field, message):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allmende.core.choices import Licence
 from allmende.core.models import State, TimeStampedModel
+from allmende.core.storage import private_storage
 from allmende.networks.models import Network, Organisation
 
 
@@ -437,7 +438,11 @@ class Publication(Publishable):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=PublicationKind.choices)
     cover_text = models.TextField(_("cover text"))
-    file = models.FileField(_("file (PDF)"), upload_to="knowledge/publications/%Y/")
+    # Private storage: a draft's PDF must not be reachable by its address; the download view
+    # checks who may read it.
+    file = models.FileField(
+        _("file (PDF)"), upload_to="knowledge/publications/%Y/", storage=private_storage
+    )
     file_size = models.PositiveIntegerField(_("file size (bytes)"), default=0, editable=False)
     issued_on = models.DateField(_("date of issue"))
 
