@@ -252,12 +252,14 @@ def test_an_article_for_both_audiences_counts_for_each(faceted):
     assert search("", filters={"audience": ["owners"]}).total == 3
 
 
-@pytest.fixture(params=["few", "many"])
-def counting(request, monkeypatch):
-    """Both ways of counting: matches' rows looked up one by one, or the index read whole."""
-    from allmende.search import backends
+@pytest.fixture(params=["kept current", "read again"])
+def counting(request):
+    """Both copies of the facet table counted in: the one this process kept current while
+    indexing, and one read again from the database."""
+    from allmende.search.backends import facet_table_forget
 
-    monkeypatch.setattr(backends, "MANY_MATCHES_RATIO", 0 if request.param == "few" else 10**6)
+    if request.param == "read again":
+        facet_table_forget()
 
 
 def test_counts_of_a_filtered_facet_ignore_its_own_filter_but_not_the_others(faceted, counting):

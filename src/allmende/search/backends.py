@@ -10,21 +10,29 @@ GIN index, plus a search for each term inside longer words (``ILIKE`` served by 
 GIN indexes on title and body) — the same rule as SQLite's trigram table. Full-text matches
 rank first (``ts_rank``), then compound matches by trigram word similarity.
 
-Both: filters and counts run in plain SQL over the matches' rows in ``search_searchfacet``
-(one row per entry, facet and value, the type included; indexes on (entry, facet, value) and
-(facet, value, entry)), so a search is two queries whatever the number of facets: the counts
-(per type, and per facet value with the other facets' filters applied), then the page.
+Both: one query reads the ids, tiers and scores of all matches; filters and counts (per type,
+and per facet value with the other facets' filters applied) run in memory over this process's
+copy of ``search_searchfacet`` (one row per entry, facet and value, the type included), which
+is read again only when the index generation (changed by triggers on every write of facet
+rows) differs; a second query reads the page's entries. So a search is two queries whatever
+the number of matches and facets.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Lookup, Q, Value, When
 from django.db.models.expressions import RawSQL
 
+from allmende.search.facettable import FacetTable, IntArray
 from allmende.search.models import SearchEntry
 from allmende.search.stemming import (
     MIN_PART_CHARS,
@@ -85,171 +93,162 @@ class SearchBackend(Protocol):
         """Empty the backend's own index."""
 
     def query(self, request: SearchRequest) -> BackendResult:
-        """Counts and one page of matching entries (two database queries at most)."""
+        """Counts and one page of matching entries (two database queries, a third when the
+        facet table changed since this process last read it)."""
 
 
 ENTRY_TABLE = "search_searchentry"
 FACET_TABLE = "search_searchfacet"
-# The entry's type is also stored as a facet row, so that counting needs the facet rows only.
-TYPE_FACET = "type"
-# From one match in this many entries on, reading all facet rows in index order is cheaper
-# than looking up the matches' rows one by one (measured on SQLite at 50 000 entries).
-MANY_MATCHES_RATIO = 12
-NO_LIMIT = 1_000_000_000
+FloatArray = npt.NDArray[np.float64]
+STATE_TABLE = "search_searchindexstate"
+# Per database alias: this process's copy of the facet table.
+_facet_tables: dict[str, FacetTable] = {}
 
 
-def _in(values: Sequence[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
+def _index_generation(cursor: Any, *, lock: bool = False) -> int | None:
+    suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    cursor.execute(f"SELECT generation FROM {STATE_TABLE}{suffix}")  # noqa: S608 - fixed name
+    row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
-class _SqlBackend:
-    """Counting and paging shared by both backends. A backend supplies the SQL of its matches
-    as rows ``(id, tier, score)``; filters and counts run over them in plain SQL against the
-    facet table (index on facet, value, entry)."""
+def _load_facet_table(token: int | None) -> FacetTable:
+    # The generation was read before the rows: should a write come in between, the table is
+    # labelled older than it is and read again by the next search, never the other way round.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT entry_id, facet, value FROM {FACET_TABLE}")  # noqa: S608
+        table = FacetTable(token, cursor.fetchall())
+    _facet_tables[connection.alias] = table
+    return table
 
-    facet_index_hint = ""
 
-    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+def facet_table(token: int | None) -> FacetTable:
+    """This process's copy of the facet table at index generation ``token`` (read from the
+    database when the copy is older, or when there is no generation to compare)."""
+    table = _facet_tables.get(connection.alias)
+    if table is not None and token is not None and table.token == token:
+        return table
+    return _load_facet_table(token)
 
-    def _all_sql(self) -> tuple[str, list[Any]]:
-        return f"SELECT id, 0, 0.0 FROM {ENTRY_TABLE}", []  # noqa: S608 - fixed name
 
-    def _matches(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
-        if not parsed:
-            return self._all_sql()
-        return self.hits_sql(parsed, ranked=ranked)
+@contextmanager
+def facet_rows_changing(
+    removed: Sequence[int], added: Sequence[tuple[int, str, str]]
+) -> Iterator[None]:
+    """Around a write of facet rows (inside its transaction): the facet rows of the
+    ``removed`` entry ids are replaced by ``added``. Afterwards this process's copy of the
+    facet table is brought up to date — by applying the change when the copy was current
+    before, by reading the table otherwise — so that the next search needs no extra query."""
+    table = _facet_tables.get(connection.alias)
+    with connection.cursor() as cursor:
+        before = _index_generation(cursor, lock=True) if table is not None else None
+    yield
+    with connection.cursor() as cursor:
+        after = _index_generation(cursor)
+        if after is None:
+            cursor.execute(f"INSERT INTO {STATE_TABLE} (generation) VALUES (1)")  # noqa: S608
+            after = 1
+    if table is not None and before is not None and table.token == before:
+        _facet_tables[connection.alias] = table.with_changes(after, removed=removed, added=added)
+    else:
+        _load_facet_table(after)
 
-    @staticmethod
-    def _filter_sql(facet: str, values: Sequence[str], alias: str) -> tuple[str, list[Any]]:
-        return (
-            f"EXISTS (SELECT 1 FROM {FACET_TABLE} f WHERE f.entry_id = {alias}.id "  # noqa: S608
-            f"AND f.facet = %s AND f.value IN ({_in(values)}))",
-            [facet, *values],
-        )
 
-    def _counts(
-        self, request: SearchRequest, filters: dict[str, list[str]]
-    ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-        # One pass over the facet rows of the matches, the type being a facet row too: the
-        # entry table (wide rows) is not read. Each filter is a flag per match; a facet's
-        # values are counted where every flag but its own holds.
-        hits, params = self._matches(request.parsed, ranked=False)
-        names = [f"s{i}" for i in range(len(filters))]
-        flags = ""
-        for name, (facet, values) in zip(names, filters.items(), strict=True):
-            condition, condition_params = self._filter_sql(facet, values, "hits")
-            flags += f", {condition} AS {name}"
-            params += condition_params
-        types = list(request.types)
-        type_filtered = set(types) != set(request.all_types)
-        if type_filtered:
-            condition, condition_params = self._filter_sql(TYPE_FACET, types or [""], "hits")
-            flags += f", {condition} AS st"
-            params += condition_params
+def facet_table_forget() -> None:
+    """Drop this process's copy of the facet table (after a bulk rebuild of the index)."""
+    _facet_tables.pop(connection.alias, None)
 
-        def all_but(skip: str | None) -> str:
-            return " AND ".join([n for n in names if n != skip] or ["1 = 1"])
 
-        unfiltered = [f for f in request.facets if f not in filters]
-        # (facets, flag not applied, type filter applied)
-        branches: list[tuple[list[str], str | None, bool]] = []
-        if type_filtered or names:
-            branches.append(([TYPE_FACET], None, False))
-            if unfiltered:
-                branches.append((unfiltered, None, type_filtered))
-        else:
-            branches.append(([TYPE_FACET, *unfiltered], None, False))
-        branches += [([f], name, type_filtered) for f, name in zip(filters, names, strict=True)]
-        # Two ways to count, the cheaper one taken by a condition the database evaluates once
-        # ("one-time filter"): few matches, their facet rows are looked up by entry and
-        # grouped; many matches, the facet rows are read along the (facet, value, entry)
-        # index in grouped order and the matches probed as a set, which needs no sort.
-        many = (
-            f"(SELECT n FROM size) * {MANY_MATCHES_RATIO} > "  # noqa: S608 - no user text
-            f"(SELECT COUNT(*) FROM {ENTRY_TABLE})"
-        )
-        # A LIMIT is evaluated before the scan (a WHERE term may be checked row by row):
-        # LIMIT 0 skips the way not taken.
-        take = f"LIMIT CASE WHEN {many} THEN %s ELSE 0 END"
-        skip_many = f"LIMIT CASE WHEN {many} THEN 0 ELSE %s END"
-        parts = []
-        for facets, skip, with_type in branches:
-            condition = all_but(skip) + (" AND st" if with_type else "")
-            parts.append(
-                f"SELECT * FROM (SELECT f.facet, f.value, COUNT(*) FROM base b "  # noqa: S608
-                f"JOIN {FACET_TABLE} f ON f.entry_id = b.id WHERE f.facet IN ({_in(facets)}) "
-                f"AND {condition} GROUP BY f.facet, f.value {skip_many}) few"
-            )
-            parts.append(
-                f"SELECT * FROM (SELECT f.facet, f.value, COUNT(*) FROM {FACET_TABLE} f "  # noqa: S608
-                f"{self.facet_index_hint} WHERE f.facet IN ({_in(facets)}) "
-                f"AND f.entry_id IN (SELECT b.id FROM base b WHERE {condition}) "
-                f"GROUP BY f.facet, f.value {take}) many"
-            )
-            params += [*facets, NO_LIMIT, *facets, NO_LIMIT]
-        sql = (
-            f"WITH hits(id, tier, score) AS ({hits}), "  # noqa: S608 - no user text
-            f"base AS MATERIALIZED (SELECT hits.id AS id{flags} FROM hits), "
-            "size AS MATERIALIZED (SELECT COUNT(*) AS n FROM base) " + " UNION ALL ".join(parts)
-        )
-        counts: dict[str, int] = {}
-        facet_counts: dict[str, dict[str, int]] = {}
+class _SqlBackend(ABC):
+    """Matching in SQL, counting and paging in memory, shared by both backends. A backend
+    supplies the SQL of its matches as rows ``(id, tier, score)``. One query reads them all
+    with the index generation; their facet values are counted and filtered in this process's
+    copy of the facet table (read again only when the generation has changed); a second
+    query reads the page's entries."""
+
+    @abstractmethod
+    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
+        """SQL and parameters of the matches of ``parsed`` as rows ``(id, tier, score)``:
+        tier 0 for direct matches, 1 for matches only inside compounds; higher scores first."""
+
+    def _hits(self, parsed: ParsedQuery) -> tuple[int | None, IntArray, IntArray, FloatArray]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for facet, value, count in cursor.fetchall():
-                if facet == TYPE_FACET:
-                    counts[value] = count
-                else:
-                    facet_counts.setdefault(facet, {})[value] = count
-        return counts, facet_counts
+            if not parsed:
+                token = _index_generation(cursor)
+                ids = facet_table(token).entry_ids
+                return token, ids, np.zeros(len(ids), np.int64), np.zeros(len(ids))
+            hits, params = self.hits_sql(parsed)
+            cursor.execute(
+                f"SELECT h.id, h.tier, h.score, (SELECT generation FROM {STATE_TABLE}) "  # noqa: S608
+                f"FROM ({hits}) h",
+                params,
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return None, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        token = rows[0][3]
+        columns = list(zip(*rows, strict=True))
+        return (
+            None if token is None else int(token),
+            np.array(columns[0], dtype=np.int64),
+            np.array(columns[1], dtype=np.int64),
+            np.array(columns[2], dtype=np.float64),
+        )
 
     def query(self, request: SearchRequest) -> BackendResult:
         filters = {f: list(dict.fromkeys(v)) for f, v in request.filters.items() if v}
-        counts, facet_counts = self._counts(request, filters)
-        total = sum(counts.get(t, 0) for t in request.types)
+        token, ids, tiers, scores = self._hits(request.parsed)
+        if not len(ids):
+            return BackendResult([], {}, {})
+        type_filtered = set(request.types) != set(request.all_types)
+        found = facet_table(token).count(
+            ids,
+            filters=filters,
+            types=list(request.types) if type_filtered else None,
+            facets=request.facets,
+        )
+        total = sum(found.counts.get(t, 0) for t in request.types)
         if request.limit <= 0 or request.offset >= total:
-            return BackendResult([], counts, facet_counts)
-        hits, params = self._matches(request.parsed, ranked=True)
-        # The page is chosen from narrow rows (id, tier, score, date) by the facet rows'
-        # index; only its entries are read whole (sorting all matches with their text costs).
-        where = ["1 = 1"]
-        if set(request.types) != set(request.all_types):
-            condition, condition_params = self._filter_sql(TYPE_FACET, request.types, "hits")
-            where.append(condition)
-            params += condition_params
-        for facet, values in filters.items():
-            condition, condition_params = self._filter_sql(facet, values, "hits")
-            where.append(condition)
-            params += condition_params
+            return BackendResult([], found.counts, found.facet_counts)
+        selected = found.selected
+        by_relevance = selected[np.lexsort((ids[selected], -scores[selected], tiers[selected]))]
         if request.order == Order.DATE:
-            date_column = "d.date"
-            date_join = f"JOIN {ENTRY_TABLE} d ON d.id = hits.id"
-            order = "top.date DESC NULLS LAST, top.tier, top.score DESC, top.id"
+            page = self._page_by_date([int(i) for i in ids[by_relevance]], request)
         else:
-            date_column, date_join = "NULL", ""
-            order = "top.tier, top.score DESC, top.id"
-        page_sql = (
-            f"WITH hits(id, tier, score) AS ({hits}), "  # noqa: S608 - no user text
-            f"top AS MATERIALIZED (SELECT hits.id AS id, hits.tier AS tier, "
-            f"hits.score AS score, {date_column} AS date FROM hits {date_join} "
-            f"WHERE {' AND '.join(where)} "
-            f"ORDER BY {order.replace('top.', '')} LIMIT %s OFFSET %s) "
-            "SELECT e.*, top.tier AS tier, top.score AS score "
-            f"FROM top JOIN {ENTRY_TABLE} e ON e.id = top.id ORDER BY {order}"
-        )
-        entries = SearchEntry.objects.raw(page_sql, [*params, request.limit, request.offset])
+            chosen = by_relevance[request.offset : request.offset + request.limit]
+            loaded = SearchEntry.objects.in_bulk([int(i) for i in ids[chosen]])
+            page = [loaded[int(i)] for i in ids[chosen] if int(i) in loaded]
+        position = {int(i): n for n, i in enumerate(ids)}
         return BackendResult(
-            [RankedEntry(e, float(e.score), bool(e.tier)) for e in entries],  # type: ignore[attr-defined]
-            counts,
-            facet_counts,
+            [
+                RankedEntry(e, float(scores[position[e.pk]]), bool(tiers[position[e.pk]]))
+                for e in page
+            ],
+            found.counts,
+            found.facet_counts,
         )
+
+    @abstractmethod
+    def _ids_with_rank_sql(self) -> str:
+        """A FROM item of rows ``(id, n)`` out of a parameter holding a list of ids, ``n``
+        being the position in the list."""
+
+    @abstractmethod
+    def _ids_parameter(self, ids: list[int]) -> Any:
+        """The list of ids as the parameter of ``_ids_with_rank_sql``."""
+
+    def _page_by_date(self, ranked_ids: list[int], request: SearchRequest) -> list[SearchEntry]:
+        # Newest first; the same date in the order of relevance.
+        sql = (
+            f"SELECT e.* FROM {self._ids_with_rank_sql()} "  # noqa: S608 - no user text
+            f"JOIN {ENTRY_TABLE} e ON e.id = r.id "
+            "ORDER BY e.date DESC NULLS LAST, r.n LIMIT %s OFFSET %s"
+        )
+        params = [self._ids_parameter(ranked_ids), request.limit, request.offset]
+        return list(SearchEntry.objects.raw(sql, params))
 
 
 class SqliteBackend(_SqlBackend):
-    # SQLite would otherwise seek the (entry, facet, value) index once per match and sort.
-    facet_index_hint = "INDEXED BY search_facet_lookup"
-
     def write(self, entries: Sequence[SearchEntry]) -> None:
         rows = [(e.pk, stem_text(e.title), stem_text(e.body)) for e in entries]
         with connection.cursor() as cursor:
@@ -283,20 +282,23 @@ class SqliteBackend(_SqlBackend):
         # string must follow each other.
         return " ".join('"' + " ".join(group) + '"' for group in groups)
 
-    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
-        # Counting needs no rank: bm25 costs more than the match itself.
+    def _ids_with_rank_sql(self) -> str:
+        return "(SELECT CAST(value AS INTEGER) AS id, key AS n FROM json_each(%s)) r"
+
+    def _ids_parameter(self, ids: list[int]) -> Any:
+        return json.dumps(ids)
+
+    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
         phrases = parsed.phrase_stems
         stems = self._phrases([*([s] for s in parsed.stems), *phrases])
-        rank = "-bm25(search_fts, 10.0, 1.0)" if ranked else "0"
         sql = (
-            f"SELECT rowid AS id, 0 AS tier, {rank} AS score "  # noqa: S608 - no user text
+            "SELECT rowid AS id, 0 AS tier, -bm25(search_fts, 10.0, 1.0) AS score "
             "FROM search_fts WHERE search_fts MATCH %s"
         )
         params: list[Any] = [stems]
         if parsed.part_stems:
-            rank = "-bm25(search_trigram, 10.0, 1.0)" if ranked else "0"
             sql += (
-                f" UNION ALL SELECT rowid, 1, {rank} "  # noqa: S608 - no user text
+                " UNION ALL SELECT rowid, 1, -bm25(search_trigram, 10.0, 1.0) "
                 "FROM search_trigram WHERE search_trigram MATCH %s "
                 "AND rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             )
@@ -357,7 +359,13 @@ class PostgresBackend(_SqlBackend):
     def clear(self) -> None:
         """Nothing to do: the indexes are on the entry table itself."""
 
-    def hits_sql(self, parsed: ParsedQuery, *, ranked: bool) -> tuple[str, list[Any]]:
+    def _ids_with_rank_sql(self) -> str:
+        return "unnest(%s::bigint[]) WITH ORDINALITY AS r(id, n)"
+
+    def _ids_parameter(self, ids: list[int]) -> Any:
+        return ids
+
+    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
         from django.contrib.postgres.search import (
             SearchQuery,
             SearchRank,
@@ -411,23 +419,16 @@ class PostgresBackend(_SqlBackend):
             if (umlauts := with_umlauts(text)) != text:
                 phrase_query |= SearchQuery(umlauts, config="german", search_type="phrase")
             condition &= Q(SearchVectorExact(vector, phrase_query))
-        matches = SearchEntry.objects.filter(condition)
-        if ranked:
-            matches = matches.annotate(
-                tier=Case(
-                    When(full_text, then=Value(0)), default=Value(1), output_field=IntegerField()
-                ),
-                score=Case(
-                    When(full_text, then=SearchRank(vector, tsquery)),
-                    default=similarity,
-                    output_field=FloatField(),
-                ),
-            )
-        else:
-            matches = matches.annotate(
-                tier=Value(0, output_field=IntegerField()),
-                score=Value(0.0, output_field=FloatField()),
-            )
+        matches = SearchEntry.objects.filter(condition).annotate(
+            tier=Case(
+                When(full_text, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            score=Case(
+                When(full_text, then=SearchRank(vector, tsquery)),
+                default=similarity,
+                output_field=FloatField(),
+            ),
+        )
         sql, params = matches.values_list("id", "tier", "score").query.sql_with_params()
         return sql, list(params)
 

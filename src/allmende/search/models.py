@@ -76,3 +76,20 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchIndexState(models.Model):
+    """One row: ``generation``, a random number that database triggers replace on every
+    change of the facet rows, so that a process can tell with one cheap read whether its
+    in-memory copy of the facet table (``allmende.search.facettable``) is still current.
+    Random rather than counted: after a rolled-back write the number goes back to one whose
+    rows are the same again, never to a number a different state had."""
+
+    generation = models.BigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("search index state")
+        verbose_name_plural = _("search index states")
+
+    def __str__(self) -> str:
+        return str(self.generation)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allmende.core.progress import ProgressCallback
-from allmende.search.backends import TYPE_FACET, backend
+from allmende.search.backends import backend, facet_rows_changing, facet_table_forget
+from allmende.search.facettable import TYPE_FACET
 from allmende.search.models import SearchEntry, SearchFacet, SearchWord
 from allmende.search.registry import SearchDocument, SearchType, search_types, type_for_model
 from allmende.search.stemming import MAX_TERM_CHARS, words
@@ -75,17 +76,32 @@ def _title_words(titles: Iterable[str]) -> list[SearchWord]:
     return [SearchWord(word=word) for word in sorted(found)]
 
 
-def _write(entries: Sequence[SearchEntry], *, replace: bool) -> None:
-    """Facet rows, title words and the backend index of saved entries."""
+def _write_facets(entries: Sequence[SearchEntry], *, replace: bool) -> None:
+    facets = [
+        SearchFacet(entry=entry, facet=facet, value=value)
+        for entry in entries
+        for facet, value in [(TYPE_FACET, entry.type), *facet_pairs(entry.facets)]
+    ]
     if replace:
         SearchFacet.objects.filter(entry__in=entries).delete()
-    SearchFacet.objects.bulk_create(
-        [
-            SearchFacet(entry=entry, facet=facet, value=value)
+    SearchFacet.objects.bulk_create(facets)
+
+
+def _write(entries: Sequence[SearchEntry], *, replace: bool) -> None:
+    """Facet rows, title words and the backend index of saved entries. ``replace``: the
+    entries may have been indexed before (a single write, which also keeps this process's
+    copy of the facet table current); otherwise a bulk load, after which the copy is read
+    again by the next search."""
+    if replace:
+        added = [
+            (entry.pk, facet, value)
             for entry in entries
             for facet, value in [(TYPE_FACET, entry.type), *facet_pairs(entry.facets)]
         ]
-    )
+        with facet_rows_changing([e.pk for e in entries], added):
+            _write_facets(entries, replace=True)
+    else:
+        _write_facets(entries, replace=False)
     SearchWord.objects.bulk_create(_title_words(e.title for e in entries), ignore_conflicts=True)
     backend().write(entries)
 
@@ -122,7 +138,8 @@ def search_remove(obj: models.Model) -> None:
     ids = list(entries.values_list("pk", flat=True))
     if ids:
         backend().remove(ids)
-        SearchEntry.objects.filter(pk__in=ids).delete()
+        with facet_rows_changing(ids, []):
+            SearchEntry.objects.filter(pk__in=ids).delete()
 
 
 def _batches(search_type: SearchType) -> Iterator[list[models.Model]]:
@@ -167,6 +184,7 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
             done += len(batch)
             if progress:
                 progress(label, done, todo)
+    facet_table_forget()
     if connection.vendor == "postgresql":
         # Fresh statistics: with the estimates of an empty table the planner loops over the
         # matches once per facet row (minutes instead of milliseconds at 50 000 entries).
