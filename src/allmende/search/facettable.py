@@ -92,11 +92,10 @@ class FacetTable:
     ) -> BoolArray:
         """Per match: whether its entry has one of ``values`` for ``facet`` (``row_pairs``,
         ``row_matches``: the pair code and the match of each of the matches' rows)."""
-        codes = [self._pairs[(facet, v)] for v in values if (facet, v) in self._pairs]
+        wanted = np.zeros(len(self._pair_list), dtype=np.bool_)
+        wanted[[self._pairs[(facet, v)] for v in values if (facet, v) in self._pairs]] = True
         flag = np.zeros(size, dtype=np.bool_)
-        if codes:
-            hit = np.isin(row_pairs, np.array(codes, dtype=np.int64))
-            flag[row_matches[hit]] = True
+        flag[row_matches[wanted[row_pairs]]] = True
         return flag
 
     def count(
@@ -155,8 +154,9 @@ class FacetTable:
             codes = [self._facet_codes[f] for f in counted if f in self._facet_codes]
             if not codes:
                 continue
-            mask = passing(skip, with_type)[row_matches]
-            mask &= np.isin(row_facets, np.array(codes, dtype=np.int64))
+            wanted = np.zeros(len(self._facet_codes), dtype=np.bool_)
+            wanted[codes] = True
+            mask = passing(skip, with_type)[row_matches] & wanted[row_facets]
             tally = np.bincount(row_pairs[mask], minlength=len(self._pair_list))
             for code in np.flatnonzero(tally):
                 facet, value = self._pair_list[code]
