@@ -45,6 +45,8 @@ SEMANTIC_REJECTIONS = [
     ("GET /api/v1/events.geojson", "400"),
     ("GET /api/v1/tools", "422"),
     ("POST /api/v1/newsletter/subscribe", "422"),
+    # An empty or malformed e-mail address (one of the generated "valid" values) is refused.
+    ("POST /api/v1/events/{id}/registrations", "422"),
 ]
 ACCEPTED_FOR_VALID_INPUT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

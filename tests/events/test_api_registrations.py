@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from allmende.accounts.services import api_token_create
-from allmende.events.models import Audience, Registration, RegistrationStatus
+from allmende.events.models import EventAudience, Registration, RegistrationStatus
 from tests.conftest import ROLES, user_for
 from tests.events.factories import EventFactory, RegistrationFactory
 
@@ -100,7 +100,7 @@ def test_cancelled_event_gives_409(client):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_members_only_event_per_role(client, world, role):
-    event = EventFactory(network=world.network, audience=Audience.MEMBERS)
+    event = EventFactory(network=world.network, audience=EventAudience.MEMBERS)
     response = _post(client, event, _auth(world, role), email=f"{role}@example.org")
     if role in {"member", "editor", "coordinator", "admin"}:
         assert response.status_code == 201

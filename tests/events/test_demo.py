@@ -4,8 +4,8 @@ full with a waiting list, one for members, one online); loading twice changes no
 from allmende.events.demo import demo_events_load
 from allmende.events.models import (
     AgendaItem,
-    Audience,
     Event,
+    EventAudience,
     EventDocumentation,
     Registration,
     RegistrationStatus,
@@ -42,6 +42,6 @@ def test_demo_events_are_complete_and_idempotent(db):
     assert statuses.count(RegistrationStatus.WAITLISTED) == 2
     assert all(r.email.endswith("@example.org") for r in full.registrations.all())
     upcoming = Event.objects.exclude(documentation__isnull=False)
-    assert upcoming.filter(audience=Audience.MEMBERS).exists()
+    assert upcoming.filter(audience=EventAudience.MEMBERS).exists()
     assert upcoming.filter(is_online=True).exists()
     assert all(not e.is_past for e in upcoming)

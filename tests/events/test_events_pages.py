@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from allmende.events.models import Audience, EventDocumentation, EventKind, EventSeries
+from allmende.events.models import EventAudience, EventDocumentation, EventKind, EventSeries
 from tests.conftest import ROLES, user_for
 from tests.events.factories import EventFactory, RegistrationFactory
 
@@ -97,7 +97,7 @@ def test_list_with_a_bad_month_shows_the_error_at_the_field(client, events):
 
 
 def test_list_marks_members_only_events_and_drafts_for_coordinators(client, world, events):
-    EventFactory(network=world.network, title="Mitgliedertreffen", audience=Audience.MEMBERS)
+    EventFactory(network=world.network, title="Mitgliedertreffen", audience=EventAudience.MEMBERS)
     page = client.get(reverse("events:event_list")).content.decode()
     assert "Mitgliedertreffen" in page
     assert "Für Mitglieder des Netzwerks" in page
@@ -226,7 +226,7 @@ def test_drafts_are_404_except_for_those_who_may_change_them(client, world, even
 
 
 def test_members_only_event_can_be_read_without_login(client, world):
-    event = EventFactory(network=world.network, audience=Audience.MEMBERS)
+    event = EventFactory(network=world.network, audience=EventAudience.MEMBERS)
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Nur Mitglieder des Netzwerks" in page
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from allmende.events.models import Audience, Registration, RegistrationStatus
+from allmende.events.models import EventAudience, Registration, RegistrationStatus
 from allmende.events.services_registration import (
     RegistrationError,
     registration_create,
@@ -184,7 +184,7 @@ EXPECTED_MEMBERS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_members_only_event_per_role(client, world, role):
-    event = EventFactory(network=world.network, audience=Audience.MEMBERS)
+    event = EventFactory(network=world.network, audience=EventAudience.MEMBERS)
     user = user_for(world, role)
     if user.is_authenticated:
         client.force_login(user)

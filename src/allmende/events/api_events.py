@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator
 from allmende.core.api import ErrorOut
 from allmende.core.geo import BBox, BBoxError
 from allmende.events import selectors_events
-from allmende.events.models import Audience, Event, EventKind
+from allmende.events.models import Event, EventAudience, EventKind
 from allmende.networks.api import Pagination
 
 router = Router(tags=["Events"])
@@ -62,7 +62,7 @@ class EventOut(Schema):
     city: str = Field(description="the town; empty for online events")
     lat: float | None
     lon: float | None
-    audience: Audience
+    audience: EventAudience
     capacity: int | None = Field(description="places; null means no limit")
     is_cancelled: bool
     url: str = Field(description="path of the event's page")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from allmende.core.places import place_find
 from allmende.events.models import (
     AgendaItem,
-    Audience,
     Event,
+    EventAudience,
     EventDocumentation,
     EventKind,
     Registration,
@@ -163,7 +163,7 @@ UPCOMING: list[dict[str, Any]] = [
         "city": "Berlin",
         "venue": "Nachbarschaftszentrum",
         "capacity": 80,
-        "audience": Audience.MEMBERS,
+        "audience": EventAudience.MEMBERS,
     },
     {
         "slug": "online-sprechstunde-quartier",
@@ -211,7 +211,7 @@ def _upcoming_event(facts: dict[str, Any], data: dict[str, Any]) -> Event:
             "lon": lon,
             "online_url": data.get("online_url", ""),
             "capacity": data.get("capacity"),
-            "audience": data.get("audience", Audience.PUBLIC),
+            "audience": data.get("audience", EventAudience.PUBLIC),
             "waiting_list": data.get("waiting_list", True),
             "contact_name": "Koordinierungsstelle",
             "contact_email": "veranstaltungen@example.org",

@@ -27,7 +27,7 @@ class EventKind(models.TextChoices):
     ONLINE_MEETING = "online_meeting", _("Online meeting")
 
 
-class Audience(models.TextChoices):
+class EventAudience(models.TextChoices):
     PUBLIC = "public", _("public")
     MEMBERS = "members", _("members of the network only")
 
@@ -94,7 +94,7 @@ class Event(TimeStampedModel):
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     registration_enabled = models.BooleanField(_("registration on the platform"), default=True)
     audience = models.CharField(
-        _("open to"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+        _("open to"), max_length=10, choices=EventAudience.choices, default=EventAudience.PUBLIC
     )
     waiting_list = models.BooleanField(_("waiting list"), default=True)
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)

@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from allmende.core.mail import email_enqueue
-from allmende.events.models import Audience, Event, Registration, RegistrationStatus
+from allmende.events.models import Event, EventAudience, Registration, RegistrationStatus
 from allmende.events.tokens import registration_cancel_token
 
 LOCK_RETRIES = 60
@@ -92,7 +92,7 @@ def registration_refusal(
             _("Registration closed on %(date)s.") % {"date": _local(event.registration_closes_at)},
             code="unavailable",
         )
-    if event.audience == Audience.MEMBERS:
+    if event.audience == EventAudience.MEMBERS:
         if user is None or not user.is_authenticated:
             return RegistrationError(
                 _("This event is for members of the network only. Please log in to register."),

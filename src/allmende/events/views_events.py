@@ -36,8 +36,8 @@ from allmende.events.forms_events import (
     SeriesForm,
 )
 from allmende.events.models import (
-    Audience,
     Event,
+    EventAudience,
     EventDocumentation,
     EventFile,
     EventPhoto,
@@ -219,7 +219,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "location": calendars.event_location(event),
         "confirmed": confirmed,
         "free_places": None if event.capacity is None else max(event.capacity - confirmed, 0),
-        "members_only": event.audience == Audience.MEMBERS,
+        "members_only": event.audience == EventAudience.MEMBERS,
         "documentation": documentation,
         "can_change": can_change,
         "json_ld": _json_ld(event_json_ld(request, event)),
