@@ -95,9 +95,9 @@ def test_register_waitlist_cancel_by_mail_link_promotes(
 
 
 def test_members_only_panel_for_a_visitor_and_a_member(page, live_server, world, axe):
-    from allmende.events.models import Audience
+    from allmende.events.models import EventAudience
 
-    event = EventFactory(network=world.network, audience=Audience.MEMBERS, capacity=5)
+    event = EventFactory(network=world.network, audience=EventAudience.MEMBERS, capacity=5)
     detail = f"{live_server.url}{event.get_absolute_url()}"
     page.goto(detail)
     expect(page.locator("#anmeldung")).to_contain_text("nur für Mitglieder")
