@@ -1,4 +1,4 @@
-"""Reminders one day before: confirmed participants of events in 24–48 hours, once each."""
+"""Reminders one day before: confirmed participants of events in 12–24 hours, once each."""
 
 import datetime
 import io
@@ -22,14 +22,14 @@ def _event_in(hours, **kwargs):
 
 
 def test_reminders_reach_confirmed_participants_of_tomorrows_events_once():
-    tomorrow = _event_in(30, is_online=True, online_url="https://meet.example.org/morgen")
+    tomorrow = _event_in(23, is_online=True, online_url="https://meet.example.org/morgen")
     confirmed = RegistrationFactory(event=tomorrow, email="ja@example.org")
     RegistrationFactory(event=tomorrow, status=RegistrationStatus.WAITLISTED)
     RegistrationFactory(event=tomorrow, status=RegistrationStatus.CANCELLED)
-    RegistrationFactory(event=_event_in(12))  # too soon: told already
-    RegistrationFactory(event=_event_in(60))  # later: reminded on another run
-    RegistrationFactory(event=_event_in(30, is_cancelled=True))
-    RegistrationFactory(event=_event_in(30, is_published=False))
+    RegistrationFactory(event=_event_in(6))  # too soon: registered at the last minute
+    RegistrationFactory(event=_event_in(26))  # later: reminded by a later hourly run
+    RegistrationFactory(event=_event_in(23, is_cancelled=True))
+    RegistrationFactory(event=_event_in(23, is_published=False))
 
     assert reminders_send() == 1
     assert [m.to for m in mail.outbox] == [["ja@example.org"]]
@@ -43,8 +43,8 @@ def test_reminders_reach_confirmed_participants_of_tomorrows_events_once():
 
 
 def test_reminder_task_and_command_run_the_service():
-    RegistrationFactory(event=_event_in(40))
-    RegistrationFactory(event=_event_in(41))
+    RegistrationFactory(event=_event_in(20))
+    RegistrationFactory(event=_event_in(21))
     result = send_reminders.enqueue()
     assert result.return_value == 2
     out = io.StringIO()
@@ -55,7 +55,7 @@ def test_reminder_task_and_command_run_the_service():
 
 
 def test_reminder_command_can_queue_the_task():
-    RegistrationFactory(event=_event_in(30))
+    RegistrationFactory(event=_event_in(22))
     out = io.StringIO()
     call_command("send_reminders", "--background", stdout=out)
     assert "queued" in out.getvalue()

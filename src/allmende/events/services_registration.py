@@ -337,10 +337,16 @@ def participants_message(
     return len(addresses)
 
 
+# A day before the start; people who register later than 12 hours before are not reminded.
+REMINDER_HOURS = 24
+REMINDER_EARLIEST_HOURS = 12
+
+
 def reminders_send(now: datetime.datetime | None = None) -> int:
-    """Remind confirmed participants of published, not cancelled events that start in 24 to
-    48 hours, once each (``reminded_at``). Safe to run as often as wanted, also in parallel.
-    Returns the number of reminders sent."""
+    """Remind confirmed participants of published, not cancelled events that start in 12 to
+    24 hours, once each (``reminded_at``): run hourly, the reminder goes out about a day before
+    the start. Safe to run as often as wanted, also in parallel. Returns the number of
+    reminders sent."""
     now = now or timezone.now()
     due = (
         Registration.objects.filter(
@@ -348,8 +354,8 @@ def reminders_send(now: datetime.datetime | None = None) -> int:
             reminded_at__isnull=True,
             event__is_published=True,
             event__is_cancelled=False,
-            event__starts_at__gte=now + datetime.timedelta(hours=24),
-            event__starts_at__lte=now + datetime.timedelta(hours=48),
+            event__starts_at__gte=now + datetime.timedelta(hours=REMINDER_EARLIEST_HOURS),
+            event__starts_at__lte=now + datetime.timedelta(hours=REMINDER_HOURS),
         )
         .select_related("event")
         .order_by("pk")
