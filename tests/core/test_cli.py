@@ -181,6 +181,11 @@ def test_cli_serve_runs_gunicorn_with_bind_and_workers(monkeypatch):
     assert command[1:4] == ["-m", "gunicorn", "allmende.wsgi:application"]
     assert command[command.index("--bind") + 1] == "0.0.0.0:9000"
     assert command[command.index("--workers") + 1] == "4"
+    # The access log keeps neither addresses nor query strings (answers of the election check).
+    log_format = command[command.index("--access-logformat") + 1]
+    assert "%(U)s" in log_format
+    for leaky in ("%(h)s", "%(q)s", "%(r)s", "%({x-forwarded-for}i)s"):
+        assert leaky not in log_format
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,8 @@ def test_voter_goes_through_every_thesis_and_sees_the_result(
     # GLP: 4 + 1 + 2 = 7 of 8 = 88 %; BFS: 2 + 1 + 1 = 50 %; MP: 0 + 2 + 0 = 25 %.
     expect(page.locator("#score-list > li").first.locator(".score-value")).to_have_text("88 %")
     assert _scores(page) == [("GLP", "88 %"), ("BFS", "50 %"), ("MP", "25 %")]
+    expect(page.locator(f'[data-answer-label="{third.pk}"]')).to_have_text("stimme nicht zu")
+    expect(page.locator("#answered-count")).to_have_text("3")
     # URLSearchParams leaves "*" as it is, Django's urlencode writes %2A: both parse alike.
     expect(page).to_have_url(re.compile(r"\?a=1(\*|%2A)%2C0%2C-1$"))
     assert re.search(r"\?a=1(\*|%2A)%2C0%2C-1$", page.locator("#permalink").input_value())

@@ -293,7 +293,7 @@ def test_bad_import_names_file_and_line_and_changes_nothing(client, world, elect
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="error-summary"' in html
-    assert "6" in html  # the line of the bad position
+    assert "Parteiendatei, Zeile 6" in html  # the file and line of the bad position
     assert list(election.theses.values_list("pk", flat=True)) == before
 
 
@@ -308,3 +308,59 @@ def test_statistics_page_shows_the_counts_to_coordinators(client, world, electio
 
     assert response.context["participations"] == 1
     assert [row["total"] for row in response.context["table"]] == [1, 1, 1]
+
+
+def test_submitting_a_step_without_an_answer_says_so(client, election):
+    response = client.get(_step(1), {"a": "", "step": "1"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["answer"]
+    assert 'id="error-summary"' in response.content.decode()
+
+
+def test_export_leaves_out_parties_that_did_not_answer(client, world, election):
+    client.force_login(world.coordinator)
+
+    parties = client.get(reverse("electioncheck:export_parties", kwargs={"slug": "landtag"}))
+
+    text = parties.content.decode()
+    assert text.startswith("GLP\n")
+    assert "NWL" not in text
+    assert text.count("\n") == 2 * (5 + 3)  # two responding parties, three theses
+
+
+def test_an_election_never_takes_the_address_of_the_manage_page(world):
+    from allmende.electioncheck.services import election_create
+
+    election = election_create(
+        network=world.network,
+        actor=world.coordinator,
+        name="Verwalten",
+        election_date="2029-05-27",
+        scale=3,
+    )
+
+    assert election.slug != "verwalten"
+
+
+def test_admin_cannot_put_positions_off_the_scale_or_change_the_scale(client, world, election):
+    from django.core.exceptions import ValidationError
+
+    from allmende.electioncheck.models import PartyPosition
+
+    party = election.parties.get(short_name="GLP")
+    position = PartyPosition(party=party, thesis=election.theses.first(), value=2)
+    with pytest.raises(ValidationError):
+        position.full_clean(validate_unique=False)
+    election.scale = 5
+    with pytest.raises(ValidationError):
+        election.full_clean()
+
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("admin:electioncheck_election_change", args=[election.pk]),
+        {"scale": 5},
+    )
+    assert response.status_code == 200  # the form comes back with its errors
+    election.refresh_from_db()
+    assert election.scale == 3

@@ -49,6 +49,7 @@ class PartyOut(Schema):
     long_name: str
     description: str
     url: str
+    logo: str | None = Field(description="address of the logo image, if any")
     responded: bool
     note: str
     positions: list[PositionOut]
@@ -134,6 +135,7 @@ def electioncheck_detail(request: HttpRequest, election_id: int) -> Any:
                 "long_name": p.long_name,
                 "description": p.description,
                 "url": p.url,
+                "logo": p.logo.url if p.logo else None,
                 "responded": p.responded,
                 "note": p.note,
                 "positions": [

@@ -1,6 +1,6 @@
-"""A demo election check of the Netzwerk Immovielien: questions to four fictional parties about
-vacant buildings and common-good development. The parties and all texts are invented for the
-demo; no real party's positions are shown."""
+"""A demo election check of the Netzwerk Immovielien: ten theses on cooperative city
+development put to three fictional parties, one of which did not answer. The parties and all
+texts are invented for the demo; no real party's positions are shown."""
 
 import datetime
 
@@ -29,6 +29,11 @@ BLOCKS = [
                 "Leerstandskataster",
                 "Jede Gemeinde soll ein öffentliches Verzeichnis leerstehender Gebäude führen.",
             ),
+            (
+                "Vorkaufsrecht",
+                "Kommunen sollen ihr Vorkaufsrecht nutzen, um Gebäude für gemeinschaftliche "
+                "Projekte zu sichern.",
+            ),
         ],
     ),
     (
@@ -51,30 +56,47 @@ BLOCKS = [
             ),
         ],
     ),
+    (
+        "Genossenschaften und Nachbarschaft",
+        [
+            (
+                "Genossenschaftsgründung",
+                "Neue Wohnungsgenossenschaften sollen in den ersten Jahren beim Prüfverband "
+                "finanziell entlastet werden.",
+            ),
+            (
+                "Quartiersräume",
+                "Bei jedem größeren Neubau soll ein Raum für die Nachbarschaft eingeplant werden.",
+            ),
+            (
+                "Mietpreisbindung",
+                "Wer öffentliche Förderung erhält, soll die Mieten dauerhaft unter dem "
+                "örtlichen Durchschnitt halten.",
+            ),
+        ],
+    ),
 ]
 
 # Positions per thesis (in the order above): 1 agree, 0 neutral, -1 disagree.
 PARTIES = [
     (
-        "GLP",
-        "Gemeinwohl-Liste (Demo)",
-        [1, 1, 1, 1, 1, 0],
-        "Wir wollen, dass Boden in öffentlicher Hand bleibt und gute Ideen den Zuschlag bekommen.",
+        "Beispielpartei A",
+        "Beispielpartei A (erfunden)",
+        [1, 1, 1, 1, 1, 1, 0, 1, 1, 1],
+        "Will Boden in öffentlicher Hand halten und gute Konzepte statt hoher Gebote belohnen.",
     ),
     (
-        "BFS",
-        "Bündnis für Stadt und Land (Demo)",
-        [1, 0, -1, 1, 0, 1],
-        "Kommunen brauchen Spielraum; neue Pflichten lehnen wir ab, Beratung begrüßen wir.",
-    ),
-    (
-        "MP",
-        "Marktpartei (Demo)",
-        [-1, -1, -1, -1, 1, 0],
-        "Verkäufe bringen Geld in die Kassen; weniger Regeln helfen auch bei Zwischennutzungen.",
+        "Beispielpartei B",
+        "Beispielpartei B (erfunden)",
+        [1, 0, -1, 0, 1, 0, 1, 1, 0, -1],
+        "Setzt auf Spielraum für die Kommunen und lehnt neue Pflichten ab; Beratung begrüßt sie.",
     ),
 ]
-SILENT = ("NWL", "Neue Wählerliste (Demo)", "Hat auf die Fragen des Netzwerks nicht geantwortet.")
+SILENT = (
+    "Beispielpartei C",
+    "Beispielpartei C (erfunden)",
+    "Hat auf die Fragen des Netzwerks nicht geantwortet.",
+)
 
 
 @transaction.atomic
@@ -88,7 +110,7 @@ def demo_electioncheck_load() -> dict[str, int]:
             "name": "Wahlcheck zur Landtagswahl (Demo)",
             "election_date": datetime.date(2027, 9, 26),
             "description": (
-                "Das Netzwerk hat vier Parteien gefragt, wie sie es mit Leerstand, Boden und "
+                "Das Netzwerk hat drei Parteien gefragt, wie sie es mit Leerstand, Boden und "
                 "gemeinwohlorientierten Projekten halten. Die Parteien dieses Demos sind erfunden."
             ),
             "is_published": True,

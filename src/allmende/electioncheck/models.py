@@ -5,14 +5,20 @@ opts in adds to the anonymous counters of ``AnswerCount`` (no IP address, no coo
 of the single answer).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from allmende.core.models import TimeStampedModel
 from allmende.networks.models import Network
+
+
+def _scale_values(scale: int) -> range:
+    half = (scale - 1) // 2
+    return range(-half, half + 1)
 
 
 class Scale(models.IntegerChoices):
@@ -41,6 +47,20 @@ class Election(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("electioncheck:election_intro", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # Positions keep their meaning only on the scale they were given on (admin, forms and
+        # services alike; services also check it).
+        if self.pk:
+            stored = Election.objects.filter(pk=self.pk).values_list("scale", flat=True).first()
+            if (
+                stored is not None
+                and stored != self.scale
+                and PartyPosition.objects.filter(party__election_id=self.pk).exists()
+            ):
+                raise ValidationError(
+                    {"scale": _("The scale cannot change once parties have positions.")}
+                )
 
 
 class ThesisBlock(models.Model):
@@ -77,7 +97,8 @@ class Thesis(models.Model):
     class Meta:
         verbose_name = _("thesis")
         verbose_name_plural = _("theses")
-        ordering = ["position", "pk"]
+        # Theses without a block first, then block by block.
+        ordering = [F("block__position").asc(nulls_first=True), "position", "pk"]
 
     def __str__(self) -> str:
         return self.short_title
@@ -135,6 +156,13 @@ class PartyPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} – {self.thesis}: {self.value}"
+
+    def clean(self) -> None:
+        election = self.party.election if self.party_id else None
+        if election is not None and self.value not in _scale_values(election.scale):
+            raise ValidationError(
+                {"value": _("This position is not on the scale of the election check.")}
+            )
 
 
 SKIPPED = "skip"

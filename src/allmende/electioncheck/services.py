@@ -24,6 +24,8 @@ from allmende.electioncheck.scoring import SCALES, Answer
 from allmende.networks.models import Network
 
 ELECTION_FIELDS = ("name", "election_date", "description", "scale", "is_published")
+# Addresses under /wahlcheck/ that are pages, not election checks.
+RESERVED_SLUGS = {"verwalten"}
 
 
 def _require_editor(*, actor: Any, obj: Election | Network) -> None:
@@ -36,7 +38,10 @@ def election_create(*, network: Network, actor: Any, **values: Any) -> Election:
     """A new (unpublished unless asked) election check of ``network``."""
     _require_editor(actor=actor, obj=network)
     election = Election(network=network, **{k: values[k] for k in ELECTION_FIELDS if k in values})
-    election.slug = unique_slug(election.name, lambda s: Election.objects.filter(slug=s).exists())
+    election.slug = unique_slug(
+        election.name,
+        lambda s: s in RESERVED_SLUGS or Election.objects.filter(slug=s).exists(),
+    )
     election.full_clean()
     election.save()
     return election
@@ -128,14 +133,15 @@ def matowahl_import(
 
 
 def matowahl_export(*, election: Election) -> tuple[str, str]:
-    """The questions file and the party file of ``election`` (three-step scale only;
-    parties without a position on a thesis are written as neutral)."""
+    """The questions file and the party file of ``election`` (three-step scale only). The
+    format knows no party that did not answer: those are left out. A position a responding
+    party did not take is written as neutral, the only value the format offers."""
     if election.scale != Scale.THREE:
         raise ValidationError(_("Mat-O-Wahl files use the three-step scale."))
     theses = list(election.theses.all())
     questions = [matowahl.QuestionRow(t.short_title, t.text) for t in theses]
     parties = []
-    for party in election.parties.prefetch_related("positions"):
+    for party in election.parties.filter(responded=True).prefetch_related("positions"):
         by_thesis = {p.thesis_id: p for p in party.positions.all()}
         positions = [
             (by_thesis[t.pk].value, by_thesis[t.pk].justification) if t.pk in by_thesis else (0, "")
@@ -161,8 +167,12 @@ def statistics_count(*, election: Election, answers: list[Answer]) -> None:
     theses = list(election.theses.values_list("pk", flat=True))
     if len(answers) != len(theses):
         raise ValidationError(_("The answers do not fit this election check."))
-    participation, _created = ParticipationCount.objects.get_or_create(election=election)
-    ParticipationCount.objects.filter(pk=participation.pk).update(count=F("count") + 1)
+    try:
+        with transaction.atomic():
+            ParticipationCount.objects.get_or_create(election=election)
+    except IntegrityError:
+        pass  # created by a parallel request in the meantime
+    ParticipationCount.objects.filter(election=election).update(count=F("count") + 1)
     for thesis_id, answer in zip(theses, answers, strict=True):
         key = SKIPPED if answer.position is None else str(answer.position)
         try:

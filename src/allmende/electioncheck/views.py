@@ -62,7 +62,8 @@ def election_step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if not 1 <= number <= count:
         raise Http404
     answers = parse_answers(request.GET.get("a", ""), count=count, scale=election.scale)
-    if "answer" in request.GET:
+    # "step" marks a submitted form (an unanswered one sends no "answer" at all).
+    if "answer" in request.GET or "step" in request.GET:
         form = StepForm(request.GET, scale=election.scale)
         if form.is_valid():
             choice = form.cleaned_data["answer"]
@@ -179,6 +180,8 @@ def election_result(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "script_data": script_data,
             "answered": sum(1 for a in full if a.position is not None),
+            "thesis_count": count,
+            "parties": data.parties,
         },
     )
 

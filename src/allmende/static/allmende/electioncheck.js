@@ -32,6 +32,17 @@ function update() {
     item.querySelector(".score-bar-fill").setAttribute("width", String(result.percent ?? 0));
     list.appendChild(item);
   }
+  // The text beside the numbers: how many theses have a position, and each "Your position".
+  document.getElementById("answered-count").textContent = String(
+    answers.filter((a) => a.position !== null).length,
+  );
+  data.theses.forEach((id, index) => {
+    const select = form.querySelector(`[data-thesis="${id}"]`);
+    const label = document.querySelector(`[data-answer-label="${id}"]`);
+    if (label) label.textContent = select.options[select.selectedIndex].text;
+    const doubled = document.querySelector(`[data-double-label="${id}"]`);
+    if (doubled) doubled.hidden = !answers[index].double;
+  });
   const encoded = encode(answers);
   const url = new URL(window.location.href);
   url.search = new URLSearchParams({ a: encoded }).toString();
