@@ -126,3 +126,31 @@ def test_empty_network_feed_is_still_a_valid_calendar(client, world):
     calendar = parse(client.get(reverse("events:network_ics", args=[world.network.slug])))
     assert calendar.walk("VEVENT") == []
     assert calendar.walk("VTIMEZONE")
+
+
+def test_contact_on_the_event_page_and_as_organizer_in_the_ics(client, world):
+    event = EventFactory(
+        network=world.network, contact_name="Mara Muster", contact_email="mara@example.org"
+    )
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Mara Muster" in page
+    assert '<a href="mailto:mara@example.org">mara@example.org</a>' in page
+
+    (vevent,) = parse(client.get(reverse("events:event_ics", args=[event.slug]))).walk("VEVENT")
+    organizer = vevent["organizer"]
+    assert str(organizer) == "mailto:mara@example.org"
+    assert organizer.params["CN"] == "Mara Muster"
+
+
+def test_organizer_without_contact_name_is_the_network(client, world):
+    event = EventFactory(network=world.network, contact_email="info@example.org")
+    (vevent,) = parse(client.get(reverse("events:event_ics", args=[event.slug]))).walk("VEVENT")
+    assert str(vevent["organizer"]) == "mailto:info@example.org"
+    assert vevent["organizer"].params["CN"] == world.network.name
+
+
+def test_no_organizer_without_contact_e_mail(client, world):
+    event = EventFactory(network=world.network, contact_name="Mara Muster")
+    (vevent,) = parse(client.get(reverse("events:event_ics", args=[event.slug]))).walk("VEVENT")
+    assert "organizer" not in vevent
+    assert "Mara Muster" in client.get(event.get_absolute_url()).content.decode()

@@ -2,6 +2,7 @@
 photos only with licence and author."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -147,3 +148,45 @@ def test_attachments_can_be_deleted_by_the_coordinator_only(client, world, event
     client.force_login(world.coordinator)
     assert client.post(url).status_code == 302
     assert not EventFile.objects.exists()
+
+
+def test_documentation_page_links_files_and_credits_photos(client, world, event):
+    """Uploaded through the forms, then read on the public documentation page: a link to each
+    file and "author, licence" under each photo."""
+    client.force_login(world.coordinator)
+    client.post(
+        reverse("events:documentation_edit", args=[event.slug]),
+        {
+            "report": "Bericht",
+            "is_published": "on",
+            "agenda-TOTAL_FORMS": "0",
+            "agenda-INITIAL_FORMS": "0",
+        },
+    )
+    upload = SimpleUploadedFile("protokoll.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    response = client.post(
+        reverse("events:documentation_file_add", args=[event.slug]),
+        {"title": "Protokoll der Werkstatt", "file": upload},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("events:documentation_photo_add", args=[event.slug]),
+        {
+            "image": SimpleUploadedFile("hof.png", png()),
+            "alt_text": "Gruppe im Hof",
+            "author": "Kim Beispiel",
+            "licence": "cc-by-sa-4.0",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    response = client.get(reverse("events:documentation_detail", args=[event.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    stored = EventFile.objects.get()
+    assert f'<a href="{stored.file.url}">Protokoll der Werkstatt</a>' in page
+    photo = EventPhoto.objects.get()
+    assert f'<img src="{photo.image.url}" alt="Gruppe im Hof"' in page
+    assert "Foto: Kim Beispiel, CC BY-SA 4.0" in page
+    assert Path(stored.file.path).read_bytes() == b"%PDF-1.4\n%%EOF\n"
