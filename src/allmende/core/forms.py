@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 BLANK_LABEL = _("– please choose –")
@@ -23,3 +24,13 @@ class GermanBlankChoiceMixin:
                 choices = list(field.choices)  # type: ignore[arg-type]
                 if choices and choices[0][0] == "":
                     field.choices = [("", BLANK_LABEL), *choices[1:]]
+
+
+def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the form's fields it names; errors of other
+    or no fields go to the form's summary (non-field errors)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

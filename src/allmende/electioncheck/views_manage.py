@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from allmende.core.forms import form_add_service_errors
 from allmende.electioncheck import selectors, services
 from allmende.electioncheck.forms import (
     BlockForm,
@@ -30,14 +31,6 @@ def _editable(request: HttpRequest, slug: str) -> Election:
     if not request.user.has_perm("electioncheck.change_election", election):
         raise PermissionDenied
     return election
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -66,7 +59,7 @@ def election_create(request: HttpRequest) -> HttpResponse:
                 network=form.cleaned_data["network"], actor=request.user, **values
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The election check was created. Now add theses."))
             return redirect("electioncheck:theses_edit", slug=election.slug)
@@ -81,7 +74,7 @@ def election_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.election_update(election=election, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The election check was saved."))
             return redirect("electioncheck:election_edit", slug=election.slug)
@@ -157,7 +150,7 @@ def party_positions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 party=party, actor=request.user, positions=form.positions()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The positions of %(party)s were saved.") % {"party": party}

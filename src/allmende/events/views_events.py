@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from allmende.core.forms import form_add_service_errors
 from allmende.core.markdown import render_markdown
 from allmende.events import calendars, selectors_events, services_events
 from allmende.events.forms_events import (
@@ -309,15 +310,6 @@ def documentation_list(request: HttpRequest) -> HttpResponse:
 # --- Editor --------------------------------------------------------------------------------
 
 
-def _form_with_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` at the form's fields where it names them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _changeable_event(request: HttpRequest, slug: str) -> Event:
     """The event if the user may see it (404 otherwise) and edit it (403 otherwise)."""
     event = _event(request, slug)
@@ -348,7 +340,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 data=data,
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The event has been saved."))
             return redirect(event.get_absolute_url())
@@ -375,7 +367,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network,
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The event has been saved."))
             return redirect(event.get_absolute_url())
@@ -408,7 +400,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 data=data,
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The series has been saved."))
             return redirect("events:series_detail", slug=series.slug)
@@ -430,7 +422,7 @@ def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 data=dict(form.cleaned_data),
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The series has been saved."))
             return redirect("events:series_detail", slug=series.slug)
@@ -499,7 +491,7 @@ def documentation_file_add(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The file has been added."))
             return redirect("events:documentation_edit", slug=event.slug)
@@ -524,7 +516,7 @@ def documentation_photo_add(request: HttpRequest, slug: str) -> HttpResponse:
                 licence=data["licence"],
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The photo has been added."))
             return redirect("events:documentation_edit", slug=event.slug)

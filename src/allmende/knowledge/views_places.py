@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from allmende.core.forms import form_add_service_errors
 from allmende.core.markdown import render_markdown
 from allmende.knowledge import selectors_places, services_places
 from allmende.knowledge.forms_places import (
@@ -95,15 +96,6 @@ def place_map(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/places/place_map.html", context)
 
 
-def _form_with_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` at the form's fields where it names them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def place_create(request: HttpRequest) -> HttpResponse:
@@ -123,7 +115,7 @@ def place_create(request: HttpRequest) -> HttpResponse:
                 impact_criteria=criteria,
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The example place has been saved."))
             return redirect(place.get_absolute_url())
@@ -153,7 +145,7 @@ def place_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network,
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The example place has been saved."))
             return redirect(place.get_absolute_url())
@@ -177,7 +169,7 @@ def place_photo_create(request: HttpRequest, slug: str) -> HttpResponse:
                 licence=data["licence"],
             )
         except ValidationError as exc:
-            _form_with_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The photo has been added."))
             return redirect(place.get_absolute_url() + "#photos")

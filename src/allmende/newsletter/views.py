@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from allmende.core.forms import form_add_service_errors
 from allmende.core.markdown import render_markdown
 from allmende.networks.models import Network
 from allmende.newsletter import selectors, services, tokens
@@ -182,14 +183,6 @@ def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _apply_errors(form: IssueForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -199,7 +192,7 @@ def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             issue = services.issue_create(network=network, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, SAVED)
             return redirect("newsletter:issue_preview", pk=issue.pk)
@@ -219,7 +212,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.issue_update(issue=issue, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, SAVED)
             return redirect("newsletter:issue_preview", pk=issue.pk)

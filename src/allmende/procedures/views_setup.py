@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allmende.core.forms import form_add_service_errors
 from allmende.procedures import selectors, selectors_applications, selectors_jury, services
 from allmende.procedures.forms_setup import (
     AwardCriterionFormSet,
@@ -42,15 +43,6 @@ STEPS: list[tuple[str, Any]] = [
 ]
 STEP_KEYS = [key for key, _label in STEPS]
 SCHEME_STEPS = {"schema", "kriterien"}
-
-
-def _errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors next to the form's fields; the rest into the summary."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def procedure_list(request: HttpRequest) -> HttpResponse:
@@ -132,7 +124,7 @@ def procedure_create(request: HttpRequest) -> HttpResponse:
                 template=form.cleaned_data["template"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft has been created. Complete it step by step."))
             return redirect("procedures:procedure_setup", pk=procedure.pk, step=STEP_KEYS[0])
@@ -231,7 +223,7 @@ def _setup_fields(request: HttpRequest, procedure: Procedure, step: str) -> Http
                     data=form.cleaned_data,
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("The draft has been saved."))
                 return _next_url(procedure, step, request)
