@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from allmende.networks.models import Organisation
 from allmende.properties.models import Moderation, Property
-from allmende.search.models import SearchEntry
+from allmende.search import backends
+from allmende.search.models import SearchEntry, SearchTerm
 from allmende.search.selectors import search
 from allmende.search.services import search_index, search_rebuild
 from tests.factories import OrganisationFactory
@@ -258,7 +259,6 @@ def test_rebuild_command_restores_a_lost_index():
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
-            cursor.execute("DELETE FROM search_trigram")
     assert titles("Kino") == []
 
     out = io.StringIO()
@@ -336,3 +336,46 @@ def test_query_count_does_not_grow_with_the_results(django_assert_max_num_querie
         result = search("Kino", limit=50)
 
     assert len(result.hits) == 50
+
+
+def test_indexed_words_enter_the_vocabulary_used_for_compound_parts():
+    make_property(title="Objekt", description="Die Wohnungsbaugenossenschaften der Stadt")
+
+    words = set(SearchTerm.objects.values_list("term", flat=True))
+
+    assert any("genossenschaft" in w and w.startswith("wohnungsbau") for w in words)
+    assert titles("Genossenschaft") == ["Objekt"]
+
+
+@pytest.mark.parametrize("limit", [1, 2_000])
+def test_too_many_matches_to_rank_put_title_matches_first(monkeypatch, limit):
+    # Above RANK_LIMIT direct matches the order is: title matches, then the rest (by id);
+    # below it every match is ranked. Either way the title match comes first, also among
+    # the matches inside compounds.
+    monkeypatch.setattr(backends, "RANK_LIMIT", limit)
+    make_property(title="Lager", description="Hinter dem Kaufhaus der Stadt")
+    make_property(title="Gebäude am Markt", description="Ein altes Kaufhaus")
+    make_property(title="Kaufhaus am Markt", description="Ein Gebäude mit Geschichte")
+    make_property(title="Speicher", description="Neben dem Warenhaus")
+    make_property(title="Warenhaus Nord", description="Ein leeres Gebäude")
+
+    hits = search("Kaufhaus").hits + search("Haus").hits
+
+    assert hits[0].title == "Kaufhaus am Markt"
+    compound = [h.title for h in search("Haus").hits if h.compound_only]
+    assert compound[0] in {"Kaufhaus am Markt", "Warenhaus Nord"}
+    assert set(compound) == {
+        "Lager",
+        "Gebäude am Markt",
+        "Kaufhaus am Markt",
+        "Speicher",
+        "Warenhaus Nord",
+    }
+
+
+def test_a_phrase_with_every_word_in_it_is_not_looked_for_inside_compounds():
+    make_property(title="Eins", description="Wir wollen gemeinsam planen und bauen")
+    make_property(title="Zwei", description="Gemeinsamkeiten beim Planen")
+
+    assert titles('"gemeinsam planen"') == ["Eins"]
+    assert sorted(titles("gemeinsam planen")) == ["Eins", "Zwei"]

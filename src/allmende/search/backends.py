@@ -1,21 +1,24 @@
 """The two index backends behind one interface; ``backend()`` picks the database's.
 
-SQLite: two FTS5 tables keyed by the entry id — ``search_fts`` holds German stems (PyStemmer),
-``search_trigram`` the same stems with the trigram tokenizer, so that a stem found inside a
-longer word ("genossenschaft" in "wohnungsbaugenossenschaft") matches too. Stem matches rank
-first (bm25, title weighted above body), then matches inside compounds.
+SQLite: the FTS5 table ``search_fts`` holds German stems (PyStemmer) keyed by the entry id.
+PostgreSQL: a stored ``german`` text-search vector of title (weight A) and body (weight B) with
+a GIN index, and a GIN index on the vector of the title alone.
 
-PostgreSQL: a stored ``german`` text-search vector of title (weight A) and body (weight B) with a
-GIN index, plus a search for each term inside longer words (``ILIKE`` served by ``pg_trgm``
-GIN indexes on title and body) — the same rule as SQLite's trigram table. Full-text matches
-rank first (``ts_rank``), then compound matches by trigram word similarity.
+Parts of compound words ("genossenschaft" in "wohnungsbaugenossenschaft") are found through
+the index's vocabulary (``SearchTerm``: stems on SQLite, lexemes on PostgreSQL) with a trigram
+index (an FTS5 trigram table; pg_trgm): the words containing the part are looked up among a
+few thousand distinct words, then searched in the full-text index like typed words. Direct
+matches (tier 0) come before matches only inside compounds (tier 1).
 
-Both: one query reads the ids, tiers and scores of all matches; filters and counts (per type,
-and per facet value with the other facets' filters applied) run in memory over this process's
-copy of ``search_searchfacet`` (one row per entry, facet and value, the type included), which
-is read again only when the index generation (changed by triggers on every write of facet
-rows) differs; a second query reads the page's entries. So a search is two queries whatever
-the number of matches and facets.
+Both: one statement returns all matches as a few aggregated id lists (not one row per
+match) with the index generation. Up to ``RANK_LIMIT`` direct matches are ranked (bm25 with
+the title weighted above the body; ``ts_rank``); a word more common than that orders title
+matches first, then the rest by id, which costs no more than finding them. Filters and
+counts (per type, and per facet value with the other facets' filters applied) run in memory
+over this process's copy of ``search_searchfacet`` (one row per entry, facet and value, the
+type included), which is read again only when the index generation (changed by triggers on
+every write of facet rows) differs; a second query reads the page's entries. So a search is
+two queries whatever the number of matches and facets.
 """
 
 import json
@@ -29,8 +32,6 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Lookup, Q, Value, When
-from django.db.models.expressions import RawSQL
 
 from allmende.search.facettable import FacetTable, IntArray
 from allmende.search.models import SearchEntry
@@ -98,6 +99,8 @@ class SearchBackend(Protocol):
 
 
 ENTRY_TABLE = "search_searchentry"
+TERM_TABLE = "search_searchterm"
+MAX_TERM_LENGTH = 100
 FACET_TABLE = "search_searchfacet"
 FloatArray = npt.NDArray[np.float64]
 STATE_TABLE = "search_searchindexstate"
@@ -159,41 +162,79 @@ def facet_table_forget() -> None:
     _facet_tables.pop(connection.alias, None)
 
 
+# Up to this many direct matches every match is ranked (bm25, ts_rank); a word found in more
+# entries is too common for that to pay: title matches rank first, then the rest by id.
+RANK_LIMIT = 2_000
+# Index words containing one part of a compound word that are searched for (a part such as
+# "bau" is in thousands of words; more than this is no longer a search for that part).
+MAX_PART_WORDS = 1_000
+
+
+@dataclass(frozen=True)
+class Hits:
+    """The matches of a query: ``ids`` with their ``tiers`` (0 direct, 1 only inside compound
+    words) and ``scores`` (higher first), and the index generation they were read at."""
+
+    token: int | None
+    ids: IntArray
+    tiers: IntArray
+    scores: FloatArray
+
+    @classmethod
+    def empty(cls, token: int | None = None) -> "Hits":
+        return cls(token, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+
+
+def _combine(
+    token: int | None,
+    direct: IntArray,
+    in_compounds: IntArray,
+    scores: Mapping[int, float] | None,
+    title_direct: IntArray,
+    title_compound: IntArray,
+) -> Hits:
+    """Tiers and scores of the ids of both kinds of match: direct matches score their rank
+    when there are ``scores``, otherwise 1 for a title match and 0 for the rest; matches only
+    inside compounds score 1 for a title match, 0 for the rest."""
+    compound_only = np.setdiff1d(in_compounds, direct, assume_unique=True)
+    ids = np.concatenate([direct, compound_only])
+    tiers = np.concatenate([np.zeros(len(direct), np.int64), np.ones(len(compound_only), np.int64)])
+    if scores is not None:
+        direct_scores = np.array([scores.get(int(i), 0.0) for i in direct], dtype=np.float64)
+    else:
+        direct_scores = np.isin(direct, title_direct, assume_unique=True).astype(np.float64)
+    compound_scores = np.isin(compound_only, title_compound, assume_unique=True).astype(np.float64)
+    return Hits(token, ids, tiers, np.concatenate([direct_scores, compound_scores]))
+
+
+def _id_list(text: str | None) -> IntArray:
+    """Ids from a comma-separated list (``group_concat``) as an array."""
+    if not text:
+        return np.zeros(0, np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
 class _SqlBackend(ABC):
     """Matching in SQL, counting and paging in memory, shared by both backends. A backend
-    supplies the SQL of its matches as rows ``(id, tier, score)``. One query reads them all
-    with the index generation; their facet values are counted and filtered in this process's
-    copy of the facet table (read again only when the generation has changed); a second
-    query reads the page's entries."""
+    reads all matches of a query in one statement that returns the ids as a few aggregated
+    values (not one row per match), with the index generation; their facet values are
+    counted and filtered in this process's copy of the facet table (read again only when the
+    generation has changed); a second query reads the page's entries."""
 
     @abstractmethod
-    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
-        """SQL and parameters of the matches of ``parsed`` as rows ``(id, tier, score)``:
-        tier 0 for direct matches, 1 for matches only inside compounds; higher scores first."""
+    def hits(self, parsed: ParsedQuery) -> Hits:
+        """The matches of ``parsed`` (not empty) in one query: every term must match, directly
+        (same stem; tier 0) or, for a term of at least ``MIN_PART_CHARS`` characters, inside a
+        longer word (tier 1); phrases must match as phrases in both tiers."""
 
     def _hits(self, parsed: ParsedQuery) -> tuple[int | None, IntArray, IntArray, FloatArray]:
-        with connection.cursor() as cursor:
-            if not parsed:
+        if not parsed:
+            with connection.cursor() as cursor:
                 token = _index_generation(cursor)
-                ids = facet_table(token).entry_ids
-                return token, ids, np.zeros(len(ids), np.int64), np.zeros(len(ids))
-            hits, params = self.hits_sql(parsed)
-            cursor.execute(
-                f"SELECT h.id, h.tier, h.score, (SELECT generation FROM {STATE_TABLE}) "  # noqa: S608
-                f"FROM ({hits}) h",
-                params,
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            return None, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        token = rows[0][3]
-        columns = list(zip(*rows, strict=True))
-        return (
-            None if token is None else int(token),
-            np.array(columns[0], dtype=np.int64),
-            np.array(columns[1], dtype=np.int64),
-            np.array(columns[2], dtype=np.float64),
-        )
+            ids = facet_table(token).entry_ids
+            return token, ids, np.zeros(len(ids), np.int64), np.zeros(len(ids))
+        found = self.hits(parsed)
+        return found.token, found.ids, found.tiers, found.scores
 
     def query(self, request: SearchRequest) -> BackendResult:
         filters = {f: list(dict.fromkeys(v)) for f, v in request.filters.items() if v}
@@ -218,7 +259,10 @@ class _SqlBackend(ABC):
             chosen = by_relevance[request.offset : request.offset + request.limit]
             loaded = SearchEntry.objects.in_bulk([int(i) for i in ids[chosen]])
             page = [loaded[int(i)] for i in ids[chosen] if int(i) in loaded]
-        position = {int(i): n for n, i in enumerate(ids)}
+        # Where the page's entries are among the matches (not a map of every match).
+        wanted = np.array([e.pk for e in page], dtype=np.int64)
+        at = np.flatnonzero(np.isin(ids, wanted))
+        position = {int(ids[n]): int(n) for n in at}
         return BackendResult(
             [
                 RankedEntry(e, float(scores[position[e.pk]]), bool(tiers[position[e.pk]]))
@@ -249,31 +293,36 @@ class _SqlBackend(ABC):
 
 
 class SqliteBackend(_SqlBackend):
+    """``search_fts``: FTS5 over German stems of title and body, rowid = entry id. Parts of
+    compound words are looked up in ``search_term_trigram`` (the index's words, trigram
+    tokenizer) and the words found searched in ``search_fts``."""
+
     def write(self, entries: Sequence[SearchEntry]) -> None:
         rows = [(e.pk, stem_text(e.title), stem_text(e.body)) for e in entries]
+        terms = sorted({w for row in rows for text in row[1:] for w in text.split()})
         with connection.cursor() as cursor:
-            for table in ("search_fts", "search_trigram"):
-                cursor.executemany(
-                    f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608 - fixed names
-                    [(row[0],) for row in rows],
-                )
-                cursor.executemany(
-                    f"INSERT INTO {table} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                    rows,
-                )
+            cursor.executemany(
+                "DELETE FROM search_fts WHERE rowid = %s", [(row[0],) for row in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
+            # Triggers add new words to the trigram table.
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {TERM_TABLE} (term) VALUES (%s)",  # noqa: S608
+                [(t,) for t in terms if len(t) <= MAX_TERM_LENGTH],
+            )
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
-            for table in ("search_fts", "search_trigram"):
-                cursor.executemany(
-                    f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608 - fixed names
-                    [(pk,) for pk in entry_ids],
-                )
+            cursor.executemany(
+                "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
+            )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
-            cursor.execute("DELETE FROM search_trigram")
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608 - fixed name
 
     @staticmethod
     def _phrases(groups: Iterable[Iterable[str]]) -> str:
@@ -288,41 +337,87 @@ class SqliteBackend(_SqlBackend):
     def _ids_parameter(self, ids: list[int]) -> Any:
         return json.dumps(ids)
 
-    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
-        phrases = parsed.phrase_stems
-        stems = self._phrases([*([s] for s in parsed.stems), *phrases])
-        sql = (
-            "SELECT rowid AS id, 0 AS tier, -bm25(search_fts, 10.0, 1.0) AS score "
-            "FROM search_fts WHERE search_fts MATCH %s"
-        )
-        params: list[Any] = [stems]
-        if parsed.part_stems:
-            sql += (
-                " UNION ALL SELECT rowid, 1, -bm25(search_trigram, 10.0, 1.0) "
-                "FROM search_trigram WHERE search_trigram MATCH %s "
-                "AND rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+    @staticmethod
+    def _compound_stems(parsed: ParsedQuery) -> list[str]:
+        """The stems looked for inside words: long enough, and not in a phrase (the phrase
+        must match as it is, so its words match directly anyway)."""
+        in_phrases = {s for phrase in parsed.phrase_stems for s in phrase}
+        return [s for s in parsed.part_stems if s not in in_phrases]
+
+    @staticmethod
+    def _compound_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
+        """An SQL expression that yields the FTS5 query of the compound tier: for each part,
+        the index words containing it (or the part itself) joined by OR; the groups and the
+        phrases joined by AND."""
+        pieces: list[str] = []
+        params: list[Any] = []
+        for part in SqliteBackend._compound_stems(parsed):
+            pieces.append(
+                "'(' || coalesce((SELECT group_concat('\"' || term || '\"', ' OR ') FROM "
+                "(SELECT term FROM search_term_trigram WHERE search_term_trigram MATCH %s "
+                "LIMIT %s)), %s) || ')'"
             )
-            # A phrase as one string of stems: found where the stems follow each other, also
-            # inside compounds. (A "rowid IN (fts match)" here would run one trigram search
-            # per phrase hit.)
-            parts = [[s] for s in parsed.part_stems]
-            params += [self._phrases([*parts, *phrases]), stems]
-        return sql, params
+            params += [f'"{part}"', MAX_PART_WORDS, f'"{part}"']
+        for phrase in parsed.phrase_stems:
+            pieces.append("%s")
+            params.append('"' + " ".join(phrase) + '"')
+        return " || ' AND ' || ".join(pieces), params
+
+    def hits(self, parsed: ParsedQuery) -> Hits:
+        direct = self._phrases([*([s] for s in parsed.stems), *parsed.phrase_stems])
+        few = "(SELECT count(*) FROM search_fts WHERE search_fts MATCH %s) <= %s"
+        sql = (
+            f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL "  # noqa: S608
+            "UNION ALL SELECT 1, group_concat(rowid), NULL FROM search_fts "
+            "WHERE search_fts MATCH %s "
+            "UNION ALL SELECT 2, group_concat(rowid), NULL FROM search_fts "
+            f"WHERE search_fts MATCH %s AND NOT {few} "
+            "UNION ALL SELECT 3, rowid, -bm25(search_fts, 10.0, 1.0) FROM search_fts "
+            f"WHERE search_fts MATCH %s AND {few}"
+        )
+        params: list[Any] = [
+            direct,
+            f"{{title}} : ({direct})",
+            direct,
+            RANK_LIMIT,
+            direct,
+            direct,
+            RANK_LIMIT,
+        ]
+        if self._compound_stems(parsed):
+            compound, compound_params = self._compound_sql(parsed)
+            sql += (
+                " UNION ALL SELECT 4, group_concat(rowid), NULL FROM search_fts "  # noqa: S608
+                f"WHERE search_fts MATCH {compound}"
+                " UNION ALL SELECT 5, group_concat(rowid), NULL FROM search_fts "
+                f"WHERE search_fts MATCH '{{title}} : (' || {compound} || ')' AND {few}"
+            )
+            params += [*compound_params, *compound_params, direct, RANK_LIMIT]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        lists: dict[int, str | None] = {}
+        scores: dict[int, float] = {}
+        token: int | None = None
+        for kind, value, score in rows:
+            if kind == 0:
+                token = None if value is None else int(value)
+            elif kind == 3:
+                scores[int(value)] = float(score)
+            else:
+                lists[kind] = value
+        direct_ids = _id_list(lists.get(1))
+        return _combine(
+            token,
+            direct_ids,
+            _id_list(lists.get(4)),
+            scores if len(direct_ids) <= RANK_LIMIT else None,
+            _id_list(lists.get(2)),
+            _id_list(lists.get(5)),
+        )
 
 
 VECTOR_COLUMN = "search_vector"
-
-
-class _ILike(Lookup):  # type: ignore[type-arg]
-    """``lhs ILIKE rhs``. Django's ``icontains`` compares ``UPPER()`` of both sides on
-    PostgreSQL, which the trigram GIN index on the bare column cannot serve; ILIKE it can."""
-
-    lookup_name = "search_ilike"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
 def _like_pattern(part: str) -> str:
@@ -347,17 +442,27 @@ def _parts(term: str) -> set[str]:
 
 class PostgresBackend(_SqlBackend):
     """The entry table carries a stored ``search_vector`` column (weighted ``german``
-    vector of title A and body B) with a GIN index, and trigram GIN indexes on title and
-    body; all are created by migration 0002 for PostgreSQL only."""
+    vector of title A and body B) with a GIN index, and a GIN index on the ``german`` vector
+    of the title alone (migrations 0002 and 0006, PostgreSQL only). Parts of compound words
+    are looked up among the lexemes in ``search_searchterm`` (pg_trgm)."""
 
     def write(self, entries: Sequence[SearchEntry]) -> None:
-        """Nothing to do: the column is generated and the indexes are on the table."""
+        """Add the entries' new lexemes to the vocabulary (the vector is a generated
+        column, the other indexes are on the entry table)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {TERM_TABLE} (term) SELECT DISTINCT w "  # noqa: S608
+                f"FROM {ENTRY_TABLE} e, unnest(tsvector_to_array(e.{VECTOR_COLUMN})) w "
+                "WHERE e.id = ANY(%s) AND length(w) <= %s ON CONFLICT (term) DO NOTHING",
+                [[e.pk for e in entries], MAX_TERM_LENGTH],
+            )
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         """Nothing to do: the indexes are on the entry table itself."""
 
     def clear(self) -> None:
-        """Nothing to do: the indexes are on the entry table itself."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608 - fixed name
 
     def _ids_with_rank_sql(self) -> str:
         return "unnest(%s::bigint[]) WITH ORDINALITY AS r(id, n)"
@@ -365,72 +470,140 @@ class PostgresBackend(_SqlBackend):
     def _ids_parameter(self, ids: list[int]) -> Any:
         return ids
 
-    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
-        from django.contrib.postgres.search import (
-            SearchQuery,
-            SearchRank,
-            SearchVectorExact,
-            SearchVectorField,
-            TrigramWordSimilarity,
-        )
-
-        table = SearchEntry._meta.db_table
-        # The stored column is not a model field (SQLite has no tsvector); both names are ours.
-        vector = RawSQL(  # noqa: S611
-            f'"{table}"."{VECTOR_COLUMN}"', (), output_field=SearchVectorField()
-        )
-        # Every term must match, as typed or with ae/oe/ue read as umlauts (PostgreSQL's German
-        # stemmer, unlike PyStemmer's, does not fold them). "plain": the terms are bare words;
-        # websearch would read a typed "or" as an operator, which SQLite does not.
-        tsquery: Any = None
-        for term in parsed.terms:
-            term_query = SearchQuery(term, config="german", search_type="plain")
-            if (umlauts := with_umlauts(term)) != term:
-                term_query |= SearchQuery(umlauts, config="german", search_type="plain")
-            tsquery = term_query if tsquery is None else tsquery & term_query
-        full_text = Q(SearchVectorExact(vector, tsquery))
-        condition = full_text
-        similarity: Any = Value(0.0)
-        part_terms = {term: _parts(term) for term in parsed.terms}
-        if any(part_terms.values()):
-            # Like SQLite's trigram table: every term long enough is found inside a word.
-            in_compound = Q()
-            for parts in filter(None, part_terms.values()):
-                any_part = Q()
-                for part in parts:
-                    pattern = Value(_like_pattern(part))
-                    any_part |= Q(_ILike(F("title"), pattern)) | Q(_ILike(F("body"), pattern))
-                in_compound &= any_part
-            condition |= in_compound
-            # Similarity to the title only: word similarity against every long text of many
-            # matches costs seconds at 50 000 entries.
-            similarity = sum(
-                (
-                    TrigramWordSimilarity(term, "title")
-                    for term, parts in part_terms.items()
-                    if parts
-                ),
-                start=Value(0.0),
+    @staticmethod
+    def _term_sql(term: str) -> tuple[str, list[Any]]:
+        # As typed or with ae/oe/ue read as umlauts (PostgreSQL's German stemmer, unlike
+        # PyStemmer's, does not fold them). "plain": the terms are bare words; websearch
+        # would read a typed "or" as an operator, which SQLite does not.
+        if (umlauts := with_umlauts(term)) != term:
+            return (
+                "(plainto_tsquery('german', %s) || plainto_tsquery('german', %s))",
+                [term, umlauts],
             )
-        for phrase in parsed.phrases:
-            # Words in this order (stop words keep their place), for both tiers as on SQLite.
-            text = " ".join(phrase)
-            phrase_query = SearchQuery(text, config="german", search_type="phrase")
-            if (umlauts := with_umlauts(text)) != text:
-                phrase_query |= SearchQuery(umlauts, config="german", search_type="phrase")
-            condition &= Q(SearchVectorExact(vector, phrase_query))
-        matches = SearchEntry.objects.filter(condition).annotate(
-            tier=Case(
-                When(full_text, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-            score=Case(
-                When(full_text, then=SearchRank(vector, tsquery)),
-                default=similarity,
-                output_field=FloatField(),
-            ),
+        return "plainto_tsquery('german', %s)", [term]
+
+    @staticmethod
+    def _phrase_sql(phrase: Sequence[str]) -> tuple[str, list[Any]]:
+        # Words in this order (stop words keep their place), in both tiers as on SQLite.
+        text = " ".join(phrase)
+        if (umlauts := with_umlauts(text)) != text:
+            return (
+                "(phraseto_tsquery('german', %s) || phraseto_tsquery('german', %s))",
+                [text, umlauts],
+            )
+        return "phraseto_tsquery('german', %s)", [text]
+
+    def _tsquery_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
+        """The tsquery of the direct matches: every term and every phrase."""
+        pieces = [self._term_sql(term) for term in parsed.terms]
+        pieces += [self._phrase_sql(phrase) for phrase in parsed.phrases]
+        return "(" + " && ".join(sql for sql, _ in pieces) + ")", [
+            p for _, params in pieces for p in params
+        ]
+
+    def _compound_sql(self, parsed: ParsedQuery) -> list[tuple[str, list[Any]]]:
+        """Per term looked for inside words: an array of tsqueries, the term itself and each
+        lexeme of the index that contains one of its parts (lexemes without quote or
+        backslash, so that they are safe tsquery syntax). Terms too short (as on SQLite) or
+        inside a phrase (the phrase must match as it is) are left out."""
+        in_phrases = {word for phrase in parsed.phrases for word in phrase}
+        arrays = []
+        for term in parsed.terms:
+            parts = _parts(term) if term not in in_phrases else set()
+            if not parts:
+                continue
+            term_sql, term_params = self._term_sql(term)
+            arrays.append(
+                (
+                    f"ARRAY[{term_sql}] || ARRAY(SELECT quote_literal(term)::tsquery "  # noqa: S608
+                    f"FROM {TERM_TABLE} WHERE term ILIKE ANY(%s) "
+                    "AND strpos(term, chr(39)) = 0 AND strpos(term, chr(92)) = 0 LIMIT %s)",
+                    [
+                        *term_params,
+                        [_like_pattern(part) for part in sorted(parts)],
+                        MAX_PART_WORDS,
+                    ],
+                )
+            )
+        return arrays
+
+    def hits(self, parsed: ParsedQuery) -> Hits:
+        direct_sql, direct_params = self._tsquery_sql(parsed)
+        arrays = self._compound_sql(parsed)
+        title = "to_tsvector('german'::regconfig, e.title)"
+        vector = f"e.{VECTOR_COLUMN}"
+        # Every query value is computed once (an InitPlan), so that the indexes serve them;
+        # a compound array is searched one lexeme at a time (a bitmap per lexeme, OR-ed),
+        # much faster on GIN than one tsquery OR-ing them all.
+        # Title matches (the order when too many match to rank them) by the words alone: a
+        # phrase would need every title's vector computed again to check the positions.
+        words_sql, words_params = self._tsquery_sql(ParsedQuery(parsed.terms, parsed.stems))
+        columns = [f"{direct_sql} AS direct", f"{words_sql} AS words"] + [
+            f"{sql} AS c{n}" for n, (sql, _params) in enumerate(arrays)
+        ]
+        phrases = [self._phrase_sql(phrase) for phrase in parsed.phrases]
+        if phrases:
+            columns.append(" && ".join(sql for sql, _ in phrases) + " AS phrases")
+        sql = (
+            f"WITH q AS (SELECT {', '.join(columns)}), "  # noqa: S608
+            f"d AS MATERIALIZED (SELECT e.id FROM {ENTRY_TABLE} e "
+            f"WHERE {vector} @@ (SELECT direct FROM q)) "
+            f"SELECT 0, NULL::bigint[], (SELECT generation FROM {STATE_TABLE}), NULL::float8 "
+            "UNION ALL SELECT 1, array_agg(id), NULL, NULL FROM d "
+            f"UNION ALL SELECT 2, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "
+            f"WHERE {title} @@ (SELECT words FROM q) AND (SELECT count(*) FROM d) > %s "
+            f"UNION ALL SELECT 3, NULL, e.id, ts_rank({vector}, (SELECT direct FROM q)) "
+            f"FROM {ENTRY_TABLE} e WHERE {vector} @@ (SELECT direct FROM q) "
+            "AND (SELECT count(*) FROM d) <= %s"
         )
-        sql, params = matches.values_list("id", "tier", "score").query.sql_with_params()
-        return sql, list(params)
+        params: list[Any] = [
+            *direct_params,
+            *words_params,
+            *(p for _sql, array_params in arrays for p in array_params),
+            *(p for _sql, phrase_params in phrases for p in phrase_params),
+            RANK_LIMIT,
+            RANK_LIMIT,
+        ]
+        if arrays:
+            # The cast makes ANY take the array, not the rows of a subquery.
+            conditions = [
+                f"@@ ANY((SELECT c{n} FROM q)::tsquery[])"  # noqa: S608 - numbers only
+                for n in range(len(arrays))
+            ]
+            if phrases:
+                conditions.append("@@ (SELECT phrases FROM q)")
+            in_vector = " AND ".join(f"{vector} {c}" for c in conditions)
+            in_title = " AND ".join(f"{title} {c}" for c in conditions)
+            sql += (
+                f" UNION ALL SELECT 4, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "  # noqa: S608
+                f"WHERE {in_vector} "
+                f"UNION ALL SELECT 5, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "
+                f"WHERE {in_title} AND (SELECT count(*) FROM d) <= %s"
+            )
+            params.append(RANK_LIMIT)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        lists: dict[int, IntArray] = {}
+        scores: dict[int, float] = {}
+        token: int | None = None
+        for kind, ids, single, score in rows:
+            if kind == 0:
+                token = None if single is None else int(single)
+            elif kind == 3:
+                scores[int(single)] = float(score)
+            else:
+                lists[kind] = np.array(ids or [], dtype=np.int64)
+        empty = np.zeros(0, np.int64)
+        direct_ids = lists.get(1, empty)
+        return _combine(
+            token,
+            direct_ids,
+            lists.get(4, empty),
+            scores if len(direct_ids) <= RANK_LIMIT else None,
+            lists.get(2, empty),
+            lists.get(5, empty),
+        )
 
 
 def backend() -> SearchBackend:

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class SearchEntry(models.Model):
     """The public, searchable text of one object; the backends' indexes point at its id.
 
-    On SQLite two FTS5 tables (``search_fts`` with German stems, ``search_trigram`` for parts
-    of compound words) use the entry's id as their rowid; on PostgreSQL GIN indexes on the
-    ``german`` text-search vector and on trigrams of title and body (see the migrations).
+    On SQLite the FTS5 table ``search_fts`` (German stems) uses the entry's id as its rowid; on
+    PostgreSQL a GIN index on the ``german`` text-search vector (see the migrations). Parts of
+    compound words are found through ``SearchTerm``, the vocabulary of that index.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -76,6 +76,24 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchTerm(models.Model):
+    """One distinct word of the search index as the index holds it (a German stem on SQLite,
+    a ``german`` lexeme on PostgreSQL), with a trigram index (an FTS5 trigram table kept by
+    triggers on SQLite, pg_trgm on PostgreSQL). A part of a compound word ("genossenschaft")
+    is looked up here first ("wohnungsbaugenossenschaft", …) and the words found are then
+    searched in the full-text index: a few thousand distinct words instead of every text.
+    Words of deleted entries stay until the next rebuild; they only cost a lookup."""
+
+    term = models.CharField(_("word"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("index word")
+        verbose_name_plural = _("index words")
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class SearchIndexState(models.Model):

@@ -6,7 +6,7 @@ understood the same way on SQLite and on PostgreSQL.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import Stemmer
 from django.utils.html import escape
@@ -88,7 +88,7 @@ class ParsedQuery:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    @property
+    @cached_property
     def part_stems(self) -> tuple[str, ...]:
         """The stems long enough to be looked for inside compound words."""
         return tuple(s for s in self.stems if len(s) >= MIN_PART_CHARS)
@@ -123,6 +123,47 @@ def _matches(word_stem: str, query: ParsedQuery) -> bool:
     return word_stem in query.stems or any(part in word_stem for part in query.part_stems)
 
 
+class _Marker:
+    """Whether a word matches the query, each distinct word stemmed once."""
+
+    def __init__(self, query: ParsedQuery) -> None:
+        self.query = query
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.seen.get(word)
+        if found is None:
+            found = self.seen[word] = _matches(stem(word), self.query)
+        return found
+
+
+def _snippet_spans(
+    text: str, marker: _Marker, max_words: int
+) -> tuple[list[tuple[int, int, bool]], int, int]:
+    """The spans (start, end, marked) of a window of ``max_words`` words around the first
+    match (a quarter of the window before it), and the window's first and last character.
+    Words are read only as far as the window needs: the first match is usually early."""
+    spans: list[tuple[int, int, bool]] = []
+    first: int | None = None
+    words_found = WORD_RE.finditer(text)
+    for match in words_found:
+        marked = marker(match.group().lower())
+        spans.append((match.start(), match.end(), marked))
+        if marked and first is None:
+            first = len(spans) - 1
+        # Enough words for the window after the first match, and one more to know that
+        # the text goes on.
+        if first is not None and len(spans) > max(first - max_words // 4, 0) + max_words:
+            break
+    if len(spans) <= max_words:
+        return spans, 0, len(text)
+    start = max(0, min((first or 0) - max_words // 4, len(spans) - max_words))
+    end = start + max_words
+    start_char = spans[start][0] if start else 0
+    end_char = spans[end - 1][1] if end < len(spans) else len(text)
+    return spans[start:end], start_char, end_char
+
+
 def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) -> SafeString:
     """``text`` HTML-escaped, every word that matches the query (same stem, or containing a
     query stem as part of a compound) wrapped in ``<mark>``. With ``max_words`` a window of
@@ -131,23 +172,12 @@ def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) ->
     cut = max_words is not None and len(text) > SNIPPET_SCAN_CHARS
     if cut:
         text = (text[:SNIPPET_SCAN_CHARS].rsplit(maxsplit=1) or [""])[0]
-    found = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
-    # Stem each distinct word once (a long text repeats most of its words).
-    distinct = list({word for _start, _end, word in found})
-    marked = {
-        word
-        for word, word_stem in zip(distinct, _stemmer().stemWords(distinct), strict=True)
-        if _matches(word_stem, query)
-    }
-    spans = [(begin, stop, word in marked) for begin, stop, word in found]
-    start_char, end_char = 0, len(text)
-    if max_words is not None and len(spans) > max_words:
-        first = next((i for i, span in enumerate(spans) if span[2]), 0)
-        begin = max(0, min(first - max_words // 4, len(spans) - max_words))
-        end = begin + max_words
-        start_char = spans[begin][0] if begin else 0
-        end_char = spans[end - 1][1] if end < len(spans) else len(text)
-        spans = spans[begin:end]
+    marker = _Marker(query)
+    if max_words is None:
+        spans = [(m.start(), m.end(), marker(m.group().lower())) for m in WORD_RE.finditer(text)]
+        start_char, end_char = 0, len(text)
+    else:
+        spans, start_char, end_char = _snippet_spans(text, marker, max_words)
     parts: list[str] = ["… "] if start_char else []
     position = start_char
     for begin_char, stop_char, is_marked in spans:
