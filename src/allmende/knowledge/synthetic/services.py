@@ -265,6 +265,7 @@ def _articles_create(
         chosen_topics = []
         for i in range(start, min(count, start + batch_size)):
             town = _town(rng, places).name
+            item = words.on_topic(rng)
             audience = rng.choice(audiences)
             phases = {
                 Audience.INITIATIVES: INITIATIVE_PHASES,
@@ -274,12 +275,12 @@ def _articles_create(
             batch.append(
                 Article(
                     network=rng.choice(networks),
-                    title=words.title(rng, town),
+                    title=words.title(item, town),
                     slug=f"{_first_slug(seed)}artikel-{i + 1}",
-                    key_point_1=words.key_point(rng),
-                    key_point_2=words.key_point(rng),
-                    key_point_3=words.key_point(rng),
-                    body=words.markdown_body(rng, town),
+                    key_point_1=words.key_point(item),
+                    key_point_2=words.key_point(item),
+                    key_point_3=words.key_point(item),
+                    body=words.markdown_body(item, town),
                     audience=audience,
                     phase=rng.choice(phases) if rng.random() < 0.9 else "",
                     is_published=True,
@@ -389,6 +390,7 @@ def _tools_create(
         steps = []
         for i in range(start, min(count, start + batch_size)):
             box = toolboxes[i // TOOLS_PER_TOOLBOX]
+            item = words.on_topic(rng)
             slot = i % TOOLS_PER_TOOLBOX
             prefix, number = box.prefixes[slot // 999], slot % 999 + 1
             batch.append(
@@ -398,9 +400,9 @@ def _tools_create(
                     number=number,
                     code=tool_code(prefix.prefix, number),
                     slogan=rng.choice(words.SLOGANS),
-                    title=words.tool_title(rng),
-                    summary=words.paragraph(rng, _town_name(rng), (2, 3)),
-                    effects=words.sentence(rng, _town_name(rng)),
+                    title=words.tool_title(item),
+                    summary=words.paragraph(item, _town_name(rng), (2, 3)),
+                    effects=words.sentence(item, _town_name(rng)),
                     is_published=True,
                     published_at=_published_at(rng, now),
                     is_synthetic=True,
@@ -417,7 +419,7 @@ def _tools_create(
             )
             steps.append(
                 [
-                    (phase, position, words.step(rng))
+                    (phase, position, words.step(item))
                     for phase in StepPhase
                     for position in range(rng.randint(0 if phase == StepPhase.AFTER else 1, 3))
                 ]
@@ -473,7 +475,8 @@ def _places_create(
         chosen = []
         for i in range(start, min(count, start + batch_size)):
             town = _town(rng, places)
-            name, building, use = words.place_name(rng, town.name)
+            item = words.on_topic(rng)
+            name, building, use = words.place_name(item, town.name)
             batch.append(
                 ExamplePlace(
                     network=rng.choice(networks),
@@ -485,9 +488,9 @@ def _places_create(
                     lon=min(15.0, max(5.9, town.lon + rng.uniform(-0.01, 0.01))),
                     former_use=building.singular,
                     new_use=use.singular,
-                    carrier_name=f"{words.compound(rng).singular} {town.name}"[:200],
+                    carrier_name=f"{words.compound(item).singular} {town.name}"[:200],
                     year=rng.randint(1995, 2025),
-                    story=words.paragraph(rng, town.name, (4, 7)),
+                    story=words.paragraph(item, town.name, (4, 7)),
                     is_published=True,
                     published_at=_published_at(rng, now),
                     is_synthetic=True,
@@ -533,13 +536,14 @@ def _news_create(
         batch = []
         for i in range(start, min(count, start + batch_size)):
             town = _town(rng, places).name
+            item = words.on_topic(rng)
             batch.append(
                 News(
                     network=rng.choice(networks),
-                    title=words.title(rng, town),
+                    title=words.title(item, town),
                     slug=f"{_first_slug(seed)}meldung-{i + 1}",
-                    lead=words.sentence(rng, town)[:300],
-                    body=words.paragraph(rng, town),
+                    lead=words.sentence(item, town)[:300],
+                    body=words.paragraph(item, town),
                     is_published=True,
                     published_at=_published_at(rng, now),
                     is_synthetic=True,

@@ -3,6 +3,11 @@
 Compound nouns are built from a first part and a head ("Wohnungsbau" + "genossenschaft"), so
 that the search has real compounds to split; heads carry gender and plural, so that articles
 and adjectives agree. Every function takes a ``random.Random`` and is deterministic for it.
+
+Each item keeps to a topic (``on_topic``): most of its compounds and buildings come from a few
+first parts, heads and buildings of its own, the rest from the whole vocabulary. As in a real
+collection a word then occurs in some of the texts; drawn evenly from a few dozen heads, every
+head would occur in nearly every text.
 """
 
 import random
@@ -195,10 +200,60 @@ _FORMER = {
 }
 
 
+# Share of an item's compounds and buildings drawn from its topic.
+TOPIC_SHARE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    first_parts: tuple[str, ...]
+    heads: tuple[Noun, ...]
+    buildings: tuple[Noun, ...]
+
+
+class TopicalRandom(random.Random):
+    """The random source of one item, with the item's ``topic``."""
+
+    def __init__(self, seed: int, topic: Topic) -> None:
+        super().__init__(seed)
+        self.topic = topic
+
+
+def on_topic(rng: random.Random) -> TopicalRandom:
+    """A random source for one item, seeded from ``rng``, with a topic drawn from ``rng``:
+    three first parts, three heads and two buildings."""
+    topic = Topic(
+        tuple(rng.sample(FIRST_PARTS, 3)),
+        tuple(rng.sample(HEADS, 3)),
+        tuple(rng.sample(BUILDINGS, 2)),
+    )
+    return TopicalRandom(rng.getrandbits(64), topic)
+
+
+def _first_part(rng: random.Random) -> str:
+    if isinstance(rng, TopicalRandom) and rng.random() < TOPIC_SHARE:
+        return rng.choice(rng.topic.first_parts)
+    return rng.choice(FIRST_PARTS)
+
+
+def _head(rng: random.Random) -> Noun:
+    if isinstance(rng, TopicalRandom) and rng.random() < TOPIC_SHARE:
+        return rng.choice(rng.topic.heads)
+    return rng.choice(HEADS)
+
+
+def building(rng: random.Random) -> Noun:
+    """A former building: "Bahnhof", "Schule", … (mostly of the item's topic)."""
+    if isinstance(rng, TopicalRandom) and rng.random() < TOPIC_SHARE:
+        return rng.choice(rng.topic.buildings)
+    return rng.choice(BUILDINGS)
+
+
 def compound(rng: random.Random) -> Noun:
-    """A compound noun such as "Wohnungsbaugenossenschaft" (plural "…genossenschaften")."""
-    first = rng.choice(FIRST_PARTS)
-    head = rng.choice(HEADS)
+    """A compound noun such as "Wohnungsbaugenossenschaft" (plural "…genossenschaften"),
+    mostly of the item's topic."""
+    first = _first_part(rng)
+    head = _head(rng)
     return Noun(first + head.singular, first + head.plural, head.gender)
 
 
@@ -223,7 +278,7 @@ def _capital(text: str) -> str:
 
 def sentence(rng: random.Random, town: str) -> str:
     """One German sentence about a building project in ``town``."""
-    c, c2, b = compound(rng), compound(rng), rng.choice(BUILDINGS)
+    c, c2, b = compound(rng), compound(rng), building(rng)
     patterns = (
         lambda: (
             f"In {town} hat {rng.choice(ACTORS)} {a(c, 'acc')} für {former(b, 'acc')} "
@@ -300,7 +355,7 @@ def markdown_body(rng: random.Random, town: str) -> str:
 
 
 def title(rng: random.Random, town: str) -> str:
-    c, b = compound(rng), rng.choice(BUILDINGS)
+    c, b = compound(rng), building(rng)
     patterns = (
         lambda: f"{c.singular} in {town}: {_capital(former(b))} lebt wieder",
         lambda: f"Wie {a(c)} gelingt",
@@ -351,5 +406,5 @@ def step(rng: random.Random) -> str:
 
 def place_name(rng: random.Random, town: str) -> tuple[str, Noun, Noun]:
     """A place name, its former building and its new use: ("Bürgerhaus Alte Mühle Ort", …)."""
-    b, c = rng.choice(BUILDINGS), compound(rng)
+    b, c = building(rng), compound(rng)
     return f"{c.singular} {town}"[:200], b, c
