@@ -123,14 +123,39 @@ def _matches(word_stem: str, query: ParsedQuery) -> bool:
     return word_stem in query.stems or any(part in word_stem for part in query.part_stems)
 
 
-class _Marker:
-    """Whether a word matches the query, each distinct word stemmed once."""
+def _fold(lowered: str) -> str:
+    """Umlauts and ß folded as the stemmer folds them (its stems are beginnings of words
+    folded like this). Plain replaces: ``str.translate`` with a two-character replacement
+    is many times slower."""
+    return lowered.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
 
-    def __init__(self, query: ParsedQuery) -> None:
+
+class _Marker:
+    """Whether a word matches the query, each distinct word stemmed once. ``never``: no
+    word of ``text`` can match, since no stem or part of the query occurs in it at all
+    (checked once over the whole text, without stemming a word)."""
+
+    def __init__(self, query: ParsedQuery, text: str) -> None:
         self.query = query
         self.seen: dict[str, bool] = {}
+        lowered = text.lower()
+        folded = _fold(lowered)
+        found = [p for n in (*query.stems, *query.part_stems) if (p := folded.find(n)) >= 0]
+        self.never = not found
+        # No word ending before this character can match: the first place where a stem or
+        # part occurs, moved back by the characters that folding ß to ss added (exact only
+        # when lower-casing kept the length).
+        self.start = (
+            max(0, min(found) - text.count("ß")) if found and len(lowered) == len(text) else 0
+        )
+
+    def marks(self, match: re.Match[str]) -> bool:
+        """Whether the word ``match`` matches the query."""
+        return match.end() > self.start and self(match.group().lower())
 
     def __call__(self, word: str) -> bool:
+        if self.never:
+            return False
         found = self.seen.get(word)
         if found is None:
             found = self.seen[word] = _matches(stem(word), self.query)
@@ -147,12 +172,14 @@ def _snippet_spans(
     first: int | None = None
     words_found = WORD_RE.finditer(text)
     for match in words_found:
-        marked = marker(match.group().lower())
+        marked = marker.marks(match)
         spans.append((match.start(), match.end(), marked))
         if marked and first is None:
             first = len(spans) - 1
-        # Enough words for the window after the first match, and one more to know that
-        # the text goes on.
+        # Enough words for the window after the first match (or the beginning, when nothing
+        # can match), and one more to know that the text goes on.
+        if first is None and marker.never and len(spans) > max_words:
+            break
         if first is not None and len(spans) > max(first - max_words // 4, 0) + max_words:
             break
     if len(spans) <= max_words:
@@ -172,9 +199,9 @@ def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) ->
     cut = max_words is not None and len(text) > SNIPPET_SCAN_CHARS
     if cut:
         text = (text[:SNIPPET_SCAN_CHARS].rsplit(maxsplit=1) or [""])[0]
-    marker = _Marker(query)
+    marker = _Marker(query, text)
     if max_words is None:
-        spans = [(m.start(), m.end(), marker(m.group().lower())) for m in WORD_RE.finditer(text)]
+        spans = [(m.start(), m.end(), marker.marks(m)) for m in WORD_RE.finditer(text)]
         start_char, end_char = 0, len(text)
     else:
         spans, start_char, end_char = _snippet_spans(text, marker, max_words)
