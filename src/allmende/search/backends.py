@@ -364,23 +364,30 @@ class SqliteBackend(_SqlBackend):
         return " || ' AND ' || ".join(pieces), params
 
     def hits(self, parsed: ParsedQuery) -> Hits:
-        direct = self._phrases([*([s] for s in parsed.stems), *parsed.phrase_stems])
-        few = "(SELECT count(*) FROM search_fts WHERE search_fts MATCH %s) <= %s"
+        # Stems of a phrase are left to the phrase (the same matches, one lookup less).
+        in_phrases = {s for phrase in parsed.phrase_stems for s in phrase}
+        direct = self._phrases(
+            [*([s] for s in parsed.stems if s not in in_phrases), *parsed.phrase_stems]
+        )
+        # The direct matches once, as one list (a phrase costs a look at every position);
+        # their number is the list's commas plus one. A part that is not needed produces no
+        # row, so its subquery is not run at all.
+        count = "(SELECT coalesce(length(ids) - length(replace(ids, ',', '')) + 1, 0) FROM d)"
+        few = f"{count} <= %s"
         sql = (
-            f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL "  # noqa: S608
-            "UNION ALL SELECT 1, group_concat(rowid), NULL FROM search_fts "
-            "WHERE search_fts MATCH %s "
-            "UNION ALL SELECT 2, group_concat(rowid), NULL FROM search_fts "
-            f"WHERE search_fts MATCH %s AND NOT {few} "
+            "WITH d AS MATERIALIZED (SELECT group_concat(rowid) AS ids FROM search_fts "  # noqa: S608
+            "WHERE search_fts MATCH %s) "
+            f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL "
+            "UNION ALL SELECT 1, ids, NULL FROM d "
+            "UNION ALL SELECT 2, (SELECT group_concat(rowid) FROM search_fts "
+            f"WHERE search_fts MATCH %s), NULL WHERE NOT {few} "
             "UNION ALL SELECT 3, rowid, -bm25(search_fts, 10.0, 1.0) FROM search_fts "
             f"WHERE search_fts MATCH %s AND {few}"
         )
         params: list[Any] = [
             direct,
             f"{{title}} : ({direct})",
-            direct,
             RANK_LIMIT,
-            direct,
             direct,
             RANK_LIMIT,
         ]
@@ -389,10 +396,11 @@ class SqliteBackend(_SqlBackend):
             sql += (
                 " UNION ALL SELECT 4, group_concat(rowid), NULL FROM search_fts "  # noqa: S608
                 f"WHERE search_fts MATCH {compound}"
-                " UNION ALL SELECT 5, group_concat(rowid), NULL FROM search_fts "
-                f"WHERE search_fts MATCH '{{title}} : (' || {compound} || ')' AND {few}"
+                " UNION ALL SELECT 5, (SELECT group_concat(rowid) FROM search_fts "
+                f"WHERE search_fts MATCH '{{title}} : (' || {compound} || ')'), NULL "
+                f"WHERE {few}"
             )
-            params += [*compound_params, *compound_params, direct, RANK_LIMIT]
+            params += [*compound_params, *compound_params, RANK_LIMIT]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
