@@ -57,6 +57,18 @@ class FacetTable:
         self._pair_facets = np.array(
             [self._facet_codes[facet] for facet, _value in self._pair_list], dtype=np.int64
         )
+        # Per row its facet.
+        self._row_facets = self._pair_facets[row_pairs] if len(row_pairs) else row_pairs
+        self._by_pair: tuple[IntArray, IntArray] | None = None
+
+    def _rows_by_pair(self) -> tuple[IntArray, IntArray]:
+        """The rows ordered by pair and where each pair's rows begin (sorted on first use:
+        a table made by a change may be replaced before any filter needs it)."""
+        if self._by_pair is None:
+            order = np.argsort(self._row_pairs, kind="stable")
+            bounds = np.searchsorted(self._row_pairs[order], np.arange(len(self._pair_list) + 1))
+            self._by_pair = (order, bounds)
+        return self._by_pair
 
     def with_changes(
         self,
@@ -82,20 +94,15 @@ class FacetTable:
         )
         return table
 
-    def _flag(
-        self,
-        row_pairs: IntArray,
-        row_matches: IntArray,
-        size: int,
-        facet: str,
-        values: Sequence[str],
-    ) -> BoolArray:
-        """Per match: whether its entry has one of ``values`` for ``facet`` (``row_pairs``,
-        ``row_matches``: the pair code and the match of each of the matches' rows)."""
-        wanted = np.zeros(len(self._pair_list), dtype=np.bool_)
-        wanted[[self._pairs[(facet, v)] for v in values if (facet, v) in self._pairs]] = True
-        flag = np.zeros(size, dtype=np.bool_)
-        flag[row_matches[wanted[row_pairs]]] = True
+    def _entries_with(self, facet: str, values: Sequence[str]) -> BoolArray:
+        """Per entry (position in ``entry_ids``): whether it has one of ``values`` for
+        ``facet``; only the rows of those values are read."""
+        flag = np.zeros(len(self.entry_ids), dtype=np.bool_)
+        order, bounds = self._rows_by_pair()
+        for value in values:
+            code = self._pairs.get((facet, value))
+            if code is not None:
+                flag[self._row_positions[order[bounds[code] : bounds[code + 1]]]] = True
         return flag
 
     def count(
@@ -108,28 +115,21 @@ class FacetTable:
     ) -> FacetCounts:
         """Counts over the matching entry ``ids`` (unique; ids the table does not know are no
         matches): ``filters`` ({facet: values}, AND across facets, OR within one), ``types``
-        the type filter (None: none), ``facets`` the unfiltered facets to count besides."""
+        the type filter (None: none), ``facets`` the unfiltered facets to count besides.
+
+        Masks are kept per entry of the table (not per row), so that each count is one pass
+        over the rows: the entries' mask gathered to their rows, and the pairs of the rows
+        that pass tallied."""
         positions = np.searchsorted(self.entry_ids, ids)
         known = positions < len(self.entry_ids)
         known[known] = self.entry_ids[positions[known]] == ids[known]
-        match_at = np.full(len(self.entry_ids), -1, dtype=np.int64)
-        match_at[positions[known]] = np.flatnonzero(known)
-        row_match = match_at[self._row_positions]
-        rows = np.flatnonzero(row_match >= 0)
-        row_matches = row_match[rows]
-        row_pairs = self._row_pairs[rows]
-        size = len(ids)
-        flags = {
-            f: self._flag(row_pairs, row_matches, size, f, values) for f, values in filters.items()
-        }
-        type_flag = (
-            None
-            if types is None
-            else self._flag(row_pairs, row_matches, size, TYPE_FACET, types or [""])
-        )
+        matched = np.zeros(len(self.entry_ids), dtype=np.bool_)
+        matched[positions[known]] = True
+        flags = {f: self._entries_with(f, values) for f, values in filters.items()}
+        type_flag = None if types is None else self._entries_with(TYPE_FACET, types)
 
         def passing(skip: str | None, with_type: bool) -> BoolArray:
-            mask = known.copy()
+            mask = matched.copy()
             for facet, flag in flags.items():
                 if facet != skip:
                     mask &= flag
@@ -147,21 +147,25 @@ class FacetTable:
             branches.append(([TYPE_FACET, *unfiltered], None, False))
         branches += [([f], f, type_flag is not None) for f in filters]
 
-        row_facets = self._pair_facets[row_pairs]
         counts: dict[str, int] = {}
         facet_counts: dict[str, dict[str, int]] = {}
+        every_facet = len(self._facet_codes)
         for counted, skip, with_type in branches:
             codes = [self._facet_codes[f] for f in counted if f in self._facet_codes]
             if not codes:
                 continue
-            wanted = np.zeros(len(self._facet_codes), dtype=np.bool_)
-            wanted[codes] = True
-            mask = passing(skip, with_type)[row_matches] & wanted[row_facets]
-            tally = np.bincount(row_pairs[mask], minlength=len(self._pair_list))
+            row_mask = passing(skip, with_type)[self._row_positions]
+            if len(codes) < every_facet:
+                wanted = np.zeros(every_facet, dtype=np.bool_)
+                wanted[codes] = True
+                row_mask &= wanted[self._row_facets]
+            tally = np.bincount(self._row_pairs[row_mask], minlength=len(self._pair_list))
             for code in np.flatnonzero(tally):
                 facet, value = self._pair_list[code]
                 if facet == TYPE_FACET:
                     counts[value] = int(tally[code])
                 else:
                     facet_counts.setdefault(facet, {})[value] = int(tally[code])
-        return FacetCounts(counts, facet_counts, np.flatnonzero(passing(None, True)))
+        selected = known.copy()
+        selected[known] = passing(None, True)[positions[known]]
+        return FacetCounts(counts, facet_counts, np.flatnonzero(selected))
