@@ -8,7 +8,7 @@ from allmende.knowledge.models import Article, Audience, Phase
 from allmende.knowledge.services_content import article_create, article_update
 from allmende.search.models import SearchEntry
 from tests.conftest import ROLES, user_for
-from tests.knowledge.factories import ArticleFactory, TopicFactory
+from tests.knowledge.factories import ArticleFactory, ToolFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +377,72 @@ def test_article_update_ignores_unknown_keys_and_keeps_topics_when_not_given(wor
     assert article.slug == "bleibt"
     assert article.network == world.network
     assert list(article.topics.all()) == [topic]
+
+
+# --- related articles and tools ---------------------------------------------------------------
+
+
+def test_the_editor_links_related_articles_and_tools_of_the_same_network(client, world):
+    article = ArticleFactory(network=world.network, slug="vereinsgruendung")
+    other = ArticleFactory(network=world.network, title="Die Satzung schreiben")
+    foreign = ArticleFactory(network=world.other_network, title="Fremder Artikel")
+    tool = ToolFactory(toolbox__network=world.network, title="Gründungsberatung")
+    foreign_tool = ToolFactory(toolbox__network=world.other_network, title="Fremdes Werkzeug")
+    client.force_login(world.coordinator)
+
+    page = _html(client.get("/wissen/artikel/vereinsgruendung/bearbeiten/"))
+    assert "Die Satzung schreiben" in page
+    assert "Gründungsberatung" in page
+    assert "Fremder Artikel" not in page
+    assert "Fremdes Werkzeug" not in page
+
+    response = client.post(
+        "/wissen/artikel/vereinsgruendung/bearbeiten/",
+        _form_data(related_articles=[other.pk], related_tools=[tool.pk]),
+    )
+
+    assert response.status_code == 302
+    assert list(article.related_articles.all()) == [other]
+    assert list(article.related_tools.all()) == [tool]
+    shown = _html(client.get("/wissen/artikel/vereinsgruendung/"))
+    assert "Die Satzung schreiben" in shown
+    assert "Gründungsberatung" in shown
+    # The edit page offers the stored links as chosen.
+    page = _html(client.get("/wissen/artikel/vereinsgruendung/bearbeiten/"))
+    assert f'<option value="{other.pk}" selected>' in page
+
+    refused = client.post(
+        "/wissen/artikel/vereinsgruendung/bearbeiten/",
+        _form_data(related_articles=[foreign.pk], related_tools=[foreign_tool.pk]),
+    )
+    assert refused.status_code == 200
+    assert 'class="error-summary"' in _html(refused)
+    assert list(article.related_articles.all()) == [other]
+
+
+def test_article_update_refuses_related_items_of_another_network(world):
+    article = ArticleFactory(network=world.network)
+    foreign = ArticleFactory(network=world.other_network)
+    foreign_tool = ToolFactory(toolbox__network=world.other_network)
+
+    with pytest.raises(ValidationError) as refused:
+        article_update(
+            article=article,
+            actor=world.coordinator,
+            data={},
+            related_articles=[foreign],
+            related_tools=[foreign_tool],
+        )
+
+    assert set(refused.value.message_dict) == {"related_articles", "related_tools"}
+    assert not article.related_articles.exists()
+
+
+def test_related_items_stay_when_not_given(world):
+    article = ArticleFactory(network=world.network)
+    other = ArticleFactory(network=world.network)
+    article.related_articles.set([other])
+
+    article_update(article=article, actor=world.coordinator, data={"title": "Neu"})
+
+    assert list(article.related_articles.all()) == [other]

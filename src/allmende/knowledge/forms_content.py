@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allmende.core.forms import GermanBlankChoiceMixin
-from allmende.knowledge.models import Article, Audience, Phase
+from allmende.knowledge.models import Article, Audience, Phase, Tool
 from allmende.knowledge.selectors_content import topic_list
 from allmende.knowledge.services_content import ARTICLE_EDITABLE_FIELDS
 from allmende.networks.models import Network, Organisation
@@ -81,6 +81,34 @@ class ArticleForm(GermanBlankChoiceMixin, forms.ModelForm):
             )
             self.order_fields(["network", *self.fields])
         self.fields["topics"].queryset = topic_list()  # type: ignore[attr-defined]
+        # Related items of the article's network (of the networks offered, for a new one);
+        # the service refuses items of another network.
+        network_ids = [self.instance.network_id] if self.instance.pk else list(networks or [])
+        self.fields["related_articles"] = forms.ModelMultipleChoiceField(
+            label=_("Related articles"),
+            required=False,
+            queryset=Article.objects.filter(network__in=network_ids)
+            .exclude(pk=self.instance.pk)
+            .order_by("title", "pk"),
+            widget=forms.SelectMultiple(attrs={"size": 8}),
+            help_text=_("Shown under the article. Hold Ctrl (or ⌘) to choose several."),
+        )
+        self.fields["related_tools"] = forms.ModelMultipleChoiceField(
+            label=_("Related tools"),
+            required=False,
+            queryset=Tool.objects.filter(toolbox__network__in=network_ids)
+            .select_related("toolbox")
+            .order_by("code", "pk"),
+            widget=forms.SelectMultiple(attrs={"size": 8}),
+            help_text=_("Shown under the article. Hold Ctrl (or ⌘) to choose several."),
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["related_articles"] = list(
+                self.instance.related_articles.values_list("pk", flat=True)
+            )
+            self.initial["related_tools"] = list(
+                self.instance.related_tools.values_list("pk", flat=True)
+            )
         self.fields["author_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             is_active=True
         ).order_by("name", "pk")
@@ -95,6 +123,7 @@ class ArticleForm(GermanBlankChoiceMixin, forms.ModelForm):
         groups = [
             (_("Where and for whom"), ["network", "audience", "phase", "topics"]),
             (_("Text"), ["title", "key_point_1", "key_point_2", "key_point_3", "body"]),
+            (_("Related"), ["related_articles", "related_tools"]),
             (
                 _("Author and publication"),
                 ["author_organisation", "is_published", "published_at"],

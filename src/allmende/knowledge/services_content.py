@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from allmende.accounts.models import User
 from allmende.core.text import unique_slug
-from allmende.knowledge.models import Article, Topic
+from allmende.knowledge.models import Article, Tool, Topic
 from allmende.networks.models import Network
 from allmende.search.services import search_index
 
@@ -52,6 +52,30 @@ def _apply(article: Article, data: dict[str, Any]) -> None:
 def _set_topics(article: Article, topics: Iterable[Topic] | None) -> None:
     if topics is not None:
         article.topics.set(list(topics))
+
+
+def _set_related(
+    article: Article,
+    related_articles: Iterable[Article] | None,
+    related_tools: Iterable[Tool] | None,
+) -> None:
+    """Link articles and tools of the article's own network (not the article itself);
+    ``None`` leaves the links as they are."""
+    errors = {}
+    if related_articles is not None:
+        articles = [a for a in related_articles if a.pk != article.pk]
+        if any(a.network_id != article.network_id for a in articles):
+            errors["related_articles"] = _("Only articles of the same network can be linked.")
+    if related_tools is not None:
+        tools = list(related_tools)
+        if any(t.toolbox.network_id != article.network_id for t in tools):
+            errors["related_tools"] = _("Only tools of the same network can be linked.")
+    if errors:
+        raise ValidationError(errors)
+    if related_articles is not None:
+        article.related_articles.set(articles)
+    if related_tools is not None:
+        article.related_tools.set(tools)
     # The post_save hook indexed the article before its topics were set.
     search_index(article)
 
@@ -63,10 +87,13 @@ def article_create(
     actor: User,
     data: dict[str, Any],
     topics: Iterable[Topic] | None = None,
+    related_articles: Iterable[Article] | None = None,
+    related_tools: Iterable[Tool] | None = None,
 ) -> Article:
     """Write an article of ``network``: admins and the network's coordinators may. Unknown
     keys of ``data`` are ignored; all three key points must be given. The short name in the
-    address is derived from the title and stays when the title changes later."""
+    address is derived from the title and stays when the title changes later. Related
+    articles and tools must be of the same network."""
     if not actor.has_perm("knowledge.change_content", network):
         raise PermissionDenied(_("You may not write articles for this network."))
     article = Article(network=network)
@@ -75,6 +102,7 @@ def article_create(
     article.full_clean()
     article.save()
     _set_topics(article, topics)
+    _set_related(article, related_articles, related_tools)
     return article
 
 
@@ -85,13 +113,16 @@ def article_update(
     actor: User,
     data: dict[str, Any],
     topics: Iterable[Topic] | None = None,
+    related_articles: Iterable[Article] | None = None,
+    related_tools: Iterable[Tool] | None = None,
 ) -> Article:
     """Change an article; those with ``knowledge.change_content`` on it may. Unknown keys are
-    ignored; ``topics=None`` leaves the topics as they are."""
+    ignored; ``topics=None`` (and the same for the related items) leaves them as they are."""
     if not actor.has_perm("knowledge.change_content", article):
         raise PermissionDenied(_("You may not edit this article."))
     _apply(article, data)
     article.full_clean()
     article.save()
     _set_topics(article, topics)
+    _set_related(article, related_articles, related_tools)
     return article

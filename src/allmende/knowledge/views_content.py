@@ -99,8 +99,12 @@ def _editor(
         elif form.is_valid():
             data = dict(form.cleaned_data)
             topics = data.pop("topics")
+            related = {
+                "related_articles": data.pop("related_articles"),
+                "related_tools": data.pop("related_tools"),
+            }
             try:
-                saved = save(data, topics)
+                saved = save(data, topics, related)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -118,12 +122,13 @@ def article_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ArticleForm(request.POST or None, networks=networks)
 
-    def save(data: dict[str, Any], topics: Any) -> Article:
+    def save(data: dict[str, Any], topics: Any, related: dict[str, Any]) -> Article:
         return services.article_create(
             network=data.pop("network"),
             actor=request.user,  # type: ignore[arg-type]
             data=data,
             topics=topics,
+            **related,
         )
 
     return _editor(request, form, None, save)
@@ -138,12 +143,13 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     # The form changes its instance while validating: the page keeps showing the stored one.
     form = ArticleForm(request.POST or None, instance=Article.objects.get(pk=article.pk))
 
-    def save(data: dict[str, Any], topics: Any) -> Article:
+    def save(data: dict[str, Any], topics: Any, related: dict[str, Any]) -> Article:
         return services.article_update(
             article=Article.objects.get(pk=article.pk),
             actor=request.user,  # type: ignore[arg-type]
             data=data,
             topics=topics,
+            **related,
         )
 
     return _editor(request, form, article, save)
