@@ -24,7 +24,13 @@ from allmende.knowledge.models import (
     Toolbox,
     Topic,
 )
-from allmende.search.registry import SearchDocument, choice_labels, register, register_facets
+from allmende.search.registry import (
+    SearchDocument,
+    choice_labels,
+    register,
+    register_facet_source,
+    register_facets,
+)
 
 
 def _join(*parts: str) -> str:
@@ -213,3 +219,8 @@ register_facets([("topic", _("Topic"))], labels=topic_labels, position=40)
 register_facets([("toolbox", _("Toolbox"))], labels=toolbox_labels, position=50)
 register_facets([(f.value, f.label) for f in Facet], labels=term_labels, position=60)
 register_facets([("kind", _("Kind"))], labels=choice_labels(PublicationKind))
+# A renamed topic, toolbox or term: the entries carrying the old short name are indexed again
+# (a toolbox's short name is in its tools' addresses, too).
+register_facet_source(Topic, facet="topic")
+register_facet_source(Toolbox, facet="toolbox")
+register_facet_source(FacetTerm, facet_field="facet")

@@ -16,7 +16,13 @@ from allmende.core.models import State
 from allmende.needs.models import SpaceNeed, Visibility
 from allmende.networks.models import Network, Organisation, OrganisationKind
 from allmende.properties.models import Moderation, Property, PropertyKind
-from allmende.search.registry import SearchDocument, choice_labels, register, register_facets
+from allmende.search.registry import (
+    SearchDocument,
+    choice_labels,
+    register,
+    register_facet_source,
+    register_facets,
+)
 
 
 def _join(*parts: str) -> str:
@@ -95,6 +101,7 @@ def network_labels(values: Mapping[str, set[str]]) -> dict[str, dict[str, str]]:
 
 
 register_facets([("network", _("Network"))], labels=network_labels, position=10)
+register_facet_source(Network, facet="network")
 register_facets([("state", _("State"))], labels=choice_labels(State), position=200)
 register_facets(
     [("kind", _("Kind"))], labels=choice_labels(OrganisationKind, PropertyKind), position=210

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.functional import Promise
 
 
@@ -145,3 +145,45 @@ def choice_labels(*choices: Any) -> FacetLabeller:
         }
 
     return labeller
+
+
+def register_facet_source(
+    model: type[models.Model], *, facet: str | None = None, facet_field: str | None = None
+) -> None:
+    """Objects of ``model`` lend their short name (``slug``) to a facet of indexed entries
+    (a network to "network"; a toolbox term to the facet named in its ``facet_field``), and
+    often to the entries' addresses too. When it changes, every object whose entry carries the
+    old value is indexed again. The value an object was loaded with is kept when it is made
+    (no query); objects loaded without it are not followed."""
+    if (facet is None) == (facet_field is None):
+        raise ValueError("Give either facet or facet_field.")
+    fields = ["slug"] if facet_field is None else ["slug", facet_field]
+
+    def current(instance: models.Model) -> tuple[str, str]:
+        key = facet if facet_field is None else getattr(instance, facet_field)
+        return str(key), str(instance.slug)  # type: ignore[attr-defined]
+
+    def remember(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+        deferred = instance.get_deferred_fields()
+        loaded = instance.pk is not None and not any(f in deferred for f in fields)
+        instance._search_facet_value = current(instance) if loaded else None  # type: ignore[attr-defined]
+
+    def follow(
+        sender: type[models.Model],
+        instance: models.Model,
+        created: bool = False,
+        raw: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        before = getattr(instance, "_search_facet_value", None)
+        after = current(instance)
+        instance._search_facet_value = after  # type: ignore[attr-defined]
+        if raw or created or before is None or before == after:
+            return
+        from allmende.search.services import search_reindex_facet_value
+
+        search_reindex_facet_value(*before)
+
+    uid = f"search_facet_source_{model._meta.label_lower}"
+    post_init.connect(remember, sender=model, weak=False, dispatch_uid=f"{uid}_init")
+    post_save.connect(follow, sender=model, weak=False, dispatch_uid=f"{uid}_saved")

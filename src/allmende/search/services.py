@@ -142,6 +142,29 @@ def search_remove(obj: models.Model) -> None:
             SearchEntry.objects.filter(pk__in=ids).delete()
 
 
+@transaction.atomic
+def search_reindex_facet_value(facet: str, value: str) -> int:
+    """Index again every object whose entry has ``value`` for ``facet`` (after the thing
+    behind the value got another short name, which is in the facets and often in the
+    entries' addresses). Returns the number of objects indexed again."""
+    entries = SearchEntry.objects.filter(
+        facet_values__facet=facet, facet_values__value=value
+    ).values_list("content_type_id", "object_id")
+    by_type: dict[int, list[int]] = {}
+    for content_type_id, object_id in entries:
+        by_type.setdefault(content_type_id, []).append(object_id)
+    done = 0
+    for content_type_id, object_ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        search_type = type_for_model(model) if model is not None else None
+        if search_type is None:
+            continue
+        for obj in search_type.queryset().filter(pk__in=object_ids):
+            search_index(obj)
+            done += 1
+    return done
+
+
 def _batches(search_type: SearchType) -> Iterator[list[models.Model]]:
     batch: list[models.Model] = []
     for obj in search_type.queryset().order_by("pk").iterator(chunk_size=REBUILD_BATCH):
