@@ -521,16 +521,18 @@ class PostgresBackend(_SqlBackend):
             if not parts:
                 continue
             term_sql, term_params = self._term_sql(term)
+            # Lexemes are lower case, like the parts: LIKE, one condition per part (each
+            # served by the trigram index; ANY(array) would read every word).
+            patterns = [_like_pattern(part) for part in sorted(parts)]
+            like = " OR ".join(["term LIKE %s"] * len(patterns))
             arrays.append(
                 (
-                    f"ARRAY[{term_sql}] || ARRAY(SELECT quote_literal(term)::tsquery "  # noqa: S608
-                    f"FROM {TERM_TABLE} WHERE term ILIKE ANY(%s) "
-                    "AND strpos(term, chr(39)) = 0 AND strpos(term, chr(92)) = 0 LIMIT %s)",
-                    [
-                        *term_params,
-                        [_like_pattern(part) for part in sorted(parts)],
-                        MAX_PART_WORDS,
-                    ],
+                    # Cut to length as an array: a LIMIT would make the planner read the
+                    # whole table in the hope of stopping early.
+                    f"ARRAY[{term_sql}] || (ARRAY(SELECT quote_literal(term)::tsquery "  # noqa: S608
+                    f"FROM {TERM_TABLE} WHERE ({like}) "
+                    "AND strpos(term, chr(39)) = 0 AND strpos(term, chr(92)) = 0))[1:%s]",
+                    [*term_params, *patterns, MAX_PART_WORDS],
                 )
             )
         return arrays
