@@ -379,3 +379,58 @@ def test_a_phrase_with_every_word_in_it_is_not_looked_for_inside_compounds():
 
     assert titles('"gemeinsam planen"') == ["Eins"]
     assert sorted(titles("gemeinsam planen")) == ["Eins", "Zwei"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"gemeinsam planen"', ["Eins", "Fünf"]),
+        ('"Haus am Markt"', ["Zwei"]),
+        ('"offene Werkstatt planen"', ["Drei"]),
+        ('"Buerger planen"', ["Vier"]),
+        ('"gemeinsam planen" Genossenschaft', ["Fünf"]),
+    ],
+)
+def test_a_phrase_matches_its_words_next_to_each_other_and_in_order(query, expected):
+    # Two words (one pair), a stop word inside, three words whose pairs also occur apart,
+    # an umlaut written as ue, and a phrase with a word found inside a compound.
+    make_property(title="Eins", description="Wir wollen gemeinsam planen.")
+    make_property(title="Eins b", description="Planen wir gemeinsam? Gemeinsam und dann planen.")
+    make_property(title="Zwei", description="Das alte Haus am Markt")
+    make_property(title="Zwei b", description="Der Markt am Haus")
+    make_property(title="Drei", description="Wir wollen eine offene Werkstatt planen")
+    make_property(
+        title="Drei b", description="Eine offene Werkstatt fehlt, wir müssen die Werkstatt planen"
+    )
+    make_property(title="Vier", description="Wo Bürger planen")
+    make_property(title="Fünf", description="Die Wohnungsbaugenossenschaft will gemeinsam planen")
+    make_property(title="Fünf b", description="Die Wohnungsbaugenossenschaft plant, gemeinsam")
+
+    assert sorted(titles(query)) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word pairs")
+def test_postgres_looks_a_phrase_up_by_its_word_pairs_which_stay_out_of_the_vocabulary():
+    make_property(title="Eins", description="Wir wollen gemeinsam planen")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT allmende_phrase_tsquery(%s)::text, allmende_phrase_tsquery(%s)::text, "
+            "allmende_phrase_tsquery(%s)::text",
+            ["gemeinsam planen", "offene Werkstatt planen", "Haus am Markt"],
+        )
+        two, three, with_stop_word = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM search_searchentry WHERE search_vector @@ %s::tsquery",
+            ["'gemeinsam plan'"],
+        )
+        (with_pair,) = cursor.fetchone()
+
+    # Two words: their pair alone; three: both pairs, then the positions; a stop word
+    # between every two words: the positions alone.
+    assert two == "'gemeinsam plan'"
+    assert three == "'off werkstatt' & 'werkstatt plan' & 'off' <-> 'werkstatt' <-> 'plan'"
+    assert with_stop_word == "'haus' <2> 'markt'"
+    assert with_pair == 1
+    assert set(SearchTerm.objects.values_list("term", flat=True)) >= {"gemeinsam", "plan"}
+    assert not SearchTerm.objects.filter(term__contains=" ").exists()

@@ -2,7 +2,9 @@
 
 SQLite: the FTS5 table ``search_fts`` holds German stems (PyStemmer) keyed by the entry id.
 PostgreSQL: a stored ``german`` text-search vector of title (weight A) and body (weight B) with
-a GIN index, and a GIN index on the vector of the title alone.
+a GIN index, and a GIN index on the vector of the title alone. The vector also holds a lexeme
+for each pair of neighbouring words ("gemeinsam plan"), by which a phrase is looked up in the
+index instead of checking the word positions of every entry that has its words.
 
 Parts of compound words ("genossenschaft" in "wohnungsbaugenossenschaft") are found through
 the index's vocabulary (``SearchTerm``: stems on SQLite, lexemes on PostgreSQL) with a trigram
@@ -450,9 +452,10 @@ def _parts(term: str) -> set[str]:
 
 class PostgresBackend(_SqlBackend):
     """The entry table carries a stored ``search_vector`` column (weighted ``german``
-    vector of title A and body B) with a GIN index, and a GIN index on the ``german`` vector
-    of the title alone (migrations 0002 and 0006, PostgreSQL only). Parts of compound words
-    are looked up among the lexemes in ``search_searchterm`` (pg_trgm)."""
+    vector of title A and body B, and the pairs of neighbouring words) with a GIN index, and a
+    GIN index on the ``german`` vector of the title alone (migrations 0002, 0006 and 0008,
+    PostgreSQL only). Parts of compound words are looked up among the lexemes in
+    ``search_searchterm`` (pg_trgm); phrases by their pairs (``allmende_phrase_tsquery``)."""
 
     def write(self, entries: Sequence[SearchEntry]) -> None:
         """Add the entries' new lexemes to the vocabulary (the vector is a generated
@@ -461,7 +464,9 @@ class PostgresBackend(_SqlBackend):
             cursor.execute(
                 f"INSERT INTO {TERM_TABLE} (term) SELECT DISTINCT w "  # noqa: S608
                 f"FROM {ENTRY_TABLE} e, unnest(tsvector_to_array(e.{VECTOR_COLUMN})) w "
-                "WHERE e.id = ANY(%s) AND length(w) <= %s ON CONFLICT (term) DO NOTHING",
+                # Not the pairs of neighbouring words (with a space), only words.
+                "WHERE e.id = ANY(%s) AND length(w) <= %s AND strpos(w, ' ') = 0 "
+                "ON CONFLICT (term) DO NOTHING",
                 [[e.pk for e in entries], MAX_TERM_LENGTH],
             )
 
@@ -491,15 +496,15 @@ class PostgresBackend(_SqlBackend):
         return "plainto_tsquery('german', %s)", [term]
 
     @staticmethod
-    def _phrase_sql(phrase: Sequence[str]) -> tuple[str, list[Any]]:
+    def _phrase_sql(phrase: Sequence[str], *, pairs: bool = True) -> tuple[str, list[Any]]:
         # Words in this order (stop words keep their place), in both tiers as on SQLite.
+        # ``pairs``: for the entry's vector, which holds the pairs of neighbouring words
+        # (migration 0008: a phrase is looked up by its pairs); not for a title's vector.
+        function = "allmende_phrase_tsquery(%s)" if pairs else "phraseto_tsquery('german', %s)"
         text = " ".join(phrase)
         if (umlauts := with_umlauts(text)) != text:
-            return (
-                "(phraseto_tsquery('german', %s) || phraseto_tsquery('german', %s))",
-                [text, umlauts],
-            )
-        return "phraseto_tsquery('german', %s)", [text]
+            return f"({function} || {function})", [text, umlauts]
+        return function, [text]
 
     def _tsquery_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
         """The tsquery of the direct matches: every term and every phrase."""
@@ -551,26 +556,33 @@ class PostgresBackend(_SqlBackend):
         columns = [f"{direct_sql} AS direct", f"{words_sql} AS words"] + [
             f"{sql} AS c{n}" for n, (sql, _params) in enumerate(arrays)
         ]
-        phrases = [self._phrase_sql(phrase) for phrase in parsed.phrases]
+        # The compound tier's phrases: in the entry's vector by their pairs, in a title's
+        # vector (without pairs) by positions.
+        phrases = [self._phrase_sql(phrase) for phrase in parsed.phrases] if arrays else []
+        title_phrases = [
+            self._phrase_sql(phrase, pairs=False) for phrase in parsed.phrases if arrays
+        ]
         if phrases:
             columns.append(" && ".join(sql for sql, _ in phrases) + " AS phrases")
+            columns.append(" && ".join(sql for sql, _ in title_phrases) + " AS title_phrases")
         sql = (
             f"WITH q AS (SELECT {', '.join(columns)}), "  # noqa: S608
             f"d AS MATERIALIZED (SELECT e.id FROM {ENTRY_TABLE} e "
-            f"WHERE {vector} @@ (SELECT direct FROM q)) "
+            f"WHERE {vector} @@ (SELECT direct FROM q)), "
+            "n AS MATERIALIZED (SELECT count(*) AS n FROM d) "
             f"SELECT 0, NULL::bigint[], (SELECT generation FROM {STATE_TABLE}), NULL::float8 "
             "UNION ALL SELECT 1, array_agg(id), NULL, NULL FROM d "
             f"UNION ALL SELECT 2, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "
-            f"WHERE {title} @@ (SELECT words FROM q) AND (SELECT count(*) FROM d) > %s "
+            f"WHERE {title} @@ (SELECT words FROM q) AND (SELECT n FROM n) > %s "
             f"UNION ALL SELECT 3, NULL, e.id, ts_rank({vector}, (SELECT direct FROM q)) "
             f"FROM {ENTRY_TABLE} e WHERE {vector} @@ (SELECT direct FROM q) "
-            "AND (SELECT count(*) FROM d) <= %s"
+            "AND (SELECT n FROM n) <= %s"
         )
         params: list[Any] = [
             *direct_params,
             *words_params,
             *(p for _sql, array_params in arrays for p in array_params),
-            *(p for _sql, phrase_params in phrases for p in phrase_params),
+            *(p for _sql, phrase_params in [*phrases, *title_phrases] for p in phrase_params),
             RANK_LIMIT,
             RANK_LIMIT,
         ]
@@ -580,15 +592,16 @@ class PostgresBackend(_SqlBackend):
                 f"@@ ANY((SELECT c{n} FROM q)::tsquery[])"  # noqa: S608 - numbers only
                 for n in range(len(arrays))
             ]
-            if phrases:
-                conditions.append("@@ (SELECT phrases FROM q)")
             in_vector = " AND ".join(f"{vector} {c}" for c in conditions)
             in_title = " AND ".join(f"{title} {c}" for c in conditions)
+            if phrases:
+                in_vector += f" AND {vector} @@ (SELECT phrases FROM q)"  # noqa: S608
+                in_title += f" AND {title} @@ (SELECT title_phrases FROM q)"  # noqa: S608
             sql += (
                 f" UNION ALL SELECT 4, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "  # noqa: S608
                 f"WHERE {in_vector} "
                 f"UNION ALL SELECT 5, array_agg(e.id), NULL, NULL FROM {ENTRY_TABLE} e "
-                f"WHERE {in_title} AND (SELECT count(*) FROM d) <= %s"
+                f"WHERE {in_title} AND (SELECT n FROM n) <= %s"
             )
             params.append(RANK_LIMIT)
         with connection.cursor() as cursor:
