@@ -90,7 +90,8 @@ def search(
     limits the hits to these registered type keys (None: all); ``filters`` ({facet: values})
     combine with AND across facets and OR within one. Without words to search for, every
     entry matches when a type or facet filter is given, none otherwise. ``order``:
-    relevance, or date (newest first). Two database queries at most."""
+    relevance, or date (newest first). Two database queries (three when the matches cached
+    for the same words turn out to be of an older index generation)."""
     known = [t.key for t in search_types()]
     wanted = known if types is None else [t for t in types if t in known]
     cleaned = clean_filters(filters)
