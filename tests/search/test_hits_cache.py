@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allmende.properties.models import Property
 from allmende.search import backends
 from allmende.search.selectors import search
+from tests.search.test_search import make_property
 
 pytestmark = pytest.mark.django_db
 
@@ -16,20 +16,6 @@ def _empty_cache():
     backends.hits_cache_clear()
     yield
     backends.hits_cache_clear()
-
-
-def make_property(title, description="Ein leeres Haus", **overrides):
-    values = {
-        "title": title,
-        "description": description,
-        "kind": "vacant",
-        "city": "Leipzig",
-        "state": "Sachsen",
-        "owner_kind": "private",
-        "is_published": True,
-    }
-    values.update(overrides)
-    return Property.objects.create(**values)
 
 
 def searched(queries):
@@ -49,8 +35,8 @@ def outcome(result):
 
 def test_the_same_words_again_read_the_generation_instead_of_searching():
     for i in range(5):
-        make_property(f"Kino {i}", "Ein Saal im Kaufhaus")
-    make_property("Warenhaus", "Ein leeres Kaufhaus am Markt")
+        make_property(title=f"Kino {i}", description="Ein Saal im Kaufhaus")
+    make_property(title="Warenhaus", description="Ein leeres Kaufhaus am Markt")
     first = search("Kaufhaus", limit=3)
 
     with CaptureQueriesContext(connection) as again:
@@ -69,10 +55,10 @@ def test_the_same_words_again_read_the_generation_instead_of_searching():
 
 
 def test_a_write_in_this_process_drops_the_cached_matches():
-    make_property("Altes Kino")
+    make_property(title="Altes Kino")
     assert [h.title for h in search("Kino").hits] == ["Altes Kino"]
 
-    make_property("Neues Kino")
+    make_property(title="Neues Kino")
 
     with CaptureQueriesContext(connection) as queries:
         titles = sorted(h.title for h in search("Kino").hits)
@@ -82,11 +68,11 @@ def test_a_write_in_this_process_drops_the_cached_matches():
 
 def test_a_write_elsewhere_is_seen_through_the_index_generation(monkeypatch):
     # Another process writes: this process's cache is not told, the generation changes.
-    kino = make_property("Altes Kino")
+    kino = make_property(title="Altes Kino")
     assert [h.title for h in search("Kino").hits] == ["Altes Kino"]
     monkeypatch.setattr(backends, "_hits_cache_forget", lambda: None)
 
-    make_property("Neues Kino")
+    make_property(title="Neues Kino")
     with CaptureQueriesContext(connection) as queries:
         titles = sorted(h.title for h in search("Kino").hits)
     kino.is_published = False
@@ -103,7 +89,7 @@ def test_a_write_elsewhere_is_seen_through_the_index_generation(monkeypatch):
 def test_the_cache_is_bounded_by_queries_and_by_ids(monkeypatch):
     monkeypatch.setattr(backends, "HITS_CACHE_QUERIES", 2)
     for word in ("Kino", "Saal", "Markt"):
-        make_property(f"{word} im Zentrum")
+        make_property(title=f"{word} im Zentrum")
     for word in ("Kino", "Saal", "Markt"):
         search(word)
     held = backends._hits_cache[connection.alias]
@@ -116,11 +102,20 @@ def test_the_cache_is_bounded_by_queries_and_by_ids(monkeypatch):
 
 
 def test_the_rank_limit_is_part_of_what_is_cached(monkeypatch):
-    make_property("Kino", "Ein Kino")
-    make_property("Saal", "Ein Saal mit Kino")
+    make_property(title="Kino", description="Ein Kino")
+    make_property(title="Saal", description="Ein Saal mit Kino")
     ranked = search("Kino")
     monkeypatch.setattr(backends, "RANK_LIMIT", 0)
     unranked = search("Kino")
 
     assert [h.title for h in ranked.hits] == [h.title for h in unranked.hits] == ["Kino", "Saal"]
     assert ranked.hits[0].score != unranked.hits[0].score
+
+
+def test_cached_match_lists_cannot_be_changed_by_a_later_search():
+    make_property(title="Altes Kino")
+    search("Kino")
+
+    (held,) = backends._hits_cache[connection.alias].values()
+    with pytest.raises(ValueError, match="read-only"):
+        held.ids[0] = 0

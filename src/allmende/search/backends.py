@@ -249,6 +249,9 @@ def _cached_hits(key: tuple[object, ...]) -> "Hits | None":
 def _remember_hits(key: tuple[object, ...], hits: "Hits") -> None:
     if hits.token is None or len(hits.ids) > HITS_CACHE_IDS:
         return
+    # Shared by every search of this process (and its threads) from now on: read-only.
+    for array in (hits.ids, hits.tiers, hits.scores):
+        array.flags.writeable = False
     with _hits_cache_lock:
         cache = _hits_cache.setdefault(connection.alias, OrderedDict())
         # Matches read at another generation are of no further use.
