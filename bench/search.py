@@ -136,7 +136,11 @@ def main() -> int:
         # otherwise).
         start = time.perf_counter()
         with connection.cursor() as cursor:
-            for table in ("search_searchentry", "search_searchfacet", "search_searchterm"):
+            tables = ["search_searchentry", "search_searchfacet", "search_searchterm"]
+            cursor.execute("SELECT to_regclass('search_title') IS NOT NULL")
+            if cursor.fetchone()[0]:  # the titles' table (migration 0009)
+                tables.append("search_title")
+            for table in tables:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
             try:
                 cursor.execute("CHECKPOINT")

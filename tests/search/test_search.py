@@ -434,3 +434,33 @@ def test_postgres_looks_a_phrase_up_by_its_word_pairs_which_stay_out_of_the_voca
     assert with_pair == 1
     assert set(SearchTerm.objects.values_list("term", flat=True)) >= {"gemeinsam", "plan"}
     assert not SearchTerm.objects.filter(term__contains=" ").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's title table")
+def test_postgres_keeps_the_titles_table_with_the_entries():
+    def titles_table():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.vector::text FROM search_title t "
+                "JOIN search_searchentry e ON e.id = t.entry_id ORDER BY e.id"
+            )
+            rows = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT count(*) FROM search_title")
+            return rows, cursor.fetchone()[0]
+
+    kino = make_property(title="Altes Kino")
+    make_property(title="Neue Werkstatt")
+    assert titles_table() == (["'alt':1 'kino':2", "'neu':1 'werkstatt':2"], 2)
+
+    kino.title = "Altes Kaufhaus"
+    kino.save()
+    assert titles_table() == (["'alt':1 'kaufhaus':2", "'neu':1 'werkstatt':2"], 2)
+    assert titles('"Altes Kaufhaus"') == ["Altes Kaufhaus"]
+
+    kino.delete()
+    assert titles_table() == (["'neu':1 'werkstatt':2"], 1)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE search_searchentry, search_searchfacet")
+    assert titles_table() == ([], 0)

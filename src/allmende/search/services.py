@@ -216,10 +216,12 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
             cursor.execute("ANALYZE search_searchentry")
             cursor.execute("ANALYZE search_searchfacet")
             cursor.execute("ANALYZE search_searchterm")
+            cursor.execute("ANALYZE search_title")
             cursor.execute(
                 "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
                 "WHERE a.amname = 'gin' AND i.indrelid IN "
-                "('search_searchentry'::regclass, 'search_searchterm'::regclass)"
+                "('search_searchentry'::regclass, 'search_searchterm'::regclass, "
+                "'search_title'::regclass)"
             )
     return total
