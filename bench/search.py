@@ -140,6 +140,9 @@ def main() -> int:
             cursor.execute("SELECT to_regclass('search_title') IS NOT NULL")
             if cursor.fetchone()[0]:  # the titles' table (migration 0009)
                 tables.append("search_title")
+            cursor.execute("SELECT to_regclass('search_posting') IS NOT NULL")
+            if cursor.fetchone()[0]:  # the postings (migration 0010)
+                tables.append("search_posting")
             for table in tables:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
             try:

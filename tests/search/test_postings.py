@@ -1,0 +1,92 @@
+"""The postings table of PostgreSQL (migration 0010) and the ranking of few common matches."""
+
+import pytest
+from django.db import connection
+
+from allmende.search import backends
+from allmende.search.models import SearchEntry
+from tests.search.test_search import make_property, titles
+
+pytestmark = pytest.mark.django_db
+
+# What the postings must be: one row per word and pair of words of every entry's vector.
+FROM_VECTORS = (
+    "SELECT u.lexeme, coalesce('A' = ANY(u.weights), false), e.id "
+    "FROM search_searchentry e, unnest(e.search_vector) u ORDER BY 1, 2, 3"
+)
+POSTINGS = "SELECT lexeme, in_title, entry_id FROM search_posting ORDER BY 1, 2, 3"
+
+
+def postings():
+    with connection.cursor() as cursor:
+        cursor.execute(FROM_VECTORS)
+        expected = cursor.fetchall()
+        cursor.execute(POSTINGS)
+        found = cursor.fetchall()
+    assert found == expected
+    return {(lexeme, in_title) for lexeme, in_title, _id in found}
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's postings table"
+)
+
+
+@postgres_only
+def test_postgres_keeps_the_postings_with_the_entries():
+    kino = make_property(title="Altes Kino", description="Wir wollen gemeinsam planen")
+    make_property(title="Neue Werkstatt")
+    found = postings()
+    assert {("kino", True), ("plan", False), ("gemeinsam plan", False)} <= found
+
+    kino.title = "Altes Kaufhaus"
+    kino.save()
+    found = postings()
+    assert ("kaufhaus", True) in found
+    assert ("kino", True) not in found
+
+    kino.description = "Ein Saal mit Bühne"
+    kino.save()
+    assert ("plan", False) not in postings()
+    assert titles("Bühne") == ["Altes Kaufhaus"]
+
+    # Several rows in one statement; a row whose text is unchanged keeps its postings.
+    SearchEntry.objects.update(body="Die Genossenschaft")
+    SearchEntry.objects.filter(title="Neue Werkstatt").update(body="Die Genossenschaft")
+    assert ("genossenschaft", False) in postings()
+    assert titles("Genossenschaften") == ["Altes Kaufhaus", "Neue Werkstatt"]
+
+    kino.delete()
+    assert ("kaufhaus", True) not in postings()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE search_searchentry, search_searchfacet")
+        cursor.execute("SELECT count(*) FROM search_posting")
+        assert cursor.fetchone() == (0,)
+
+
+@postgres_only
+def test_postgres_finds_the_pair_of_a_phrase_of_two_words_only():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT allmende_phrase_pairs(%s), allmende_phrase_pairs(%s), "
+            "allmende_phrase_pairs(%s), allmende_phrase_pairs(%s)",
+            ["gemeinsam planen", "offene Werkstatt planen", "Haus am Markt", "und oder"],
+        )
+        assert cursor.fetchone() == (["gemeinsam plan"], None, None, None)
+
+
+def test_few_matches_of_common_words_are_ranked(monkeypatch):
+    # Each word is in more entries than the rank limit, the two together in fewer.
+    in_body = make_property(title="Halle", description="Kino Werkstatt")
+    in_title = make_property(title="Kino am Markt", description="Werkstatt, Werkstatt und Kino")
+    make_property(title="Kino", description="Ein Saal")
+    make_property(title="Werkstatt", description="Ein Hof")
+    monkeypatch.setattr(backends, "RANK_LIMIT", 2)
+    backends.hits_cache_clear()
+
+    ranked = titles("Kino Werkstatt")
+
+    # By rank (the title's word counts more), not by id as unranked matches would be.
+    assert ranked == [in_title.title, in_body.title]
