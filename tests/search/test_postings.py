@@ -9,10 +9,11 @@ from tests.search.test_search import make_property, titles
 
 pytestmark = pytest.mark.django_db
 
-# What the postings must be: one row per word and pair of words of every entry's vector.
+# What the postings must be after any write: one row per word and pair of words of every
+# entry's vector, as the function of migration 0010 makes them from the entry.
 FROM_VECTORS = (
-    "SELECT u.lexeme, coalesce('A' = ANY(u.weights), false), e.id "
-    "FROM search_searchentry e, unnest(e.search_vector) u ORDER BY 1, 2, 3"
+    "SELECT x.lexeme, x.in_title, e.id FROM search_searchentry e, "
+    "allmende_postings(e.search_vector, e.title) x ORDER BY 1, 2, 3"
 )
 POSTINGS = "SELECT lexeme, in_title, entry_id FROM search_posting ORDER BY 1, 2, 3"
 
@@ -34,10 +35,18 @@ postgres_only = pytest.mark.skipif(
 
 @postgres_only
 def test_postgres_keeps_the_postings_with_the_entries():
-    kino = make_property(title="Altes Kino", description="Wir wollen gemeinsam planen")
+    kino = make_property(title="Altes Kino", description="Gemeinsam planen")
     make_property(title="Neue Werkstatt")
     found = postings()
-    assert {("kino", True), ("plan", False), ("gemeinsam plan", False)} <= found
+    # Words and pairs of the title are marked, the pair across title and text is not.
+    assert {
+        ("kino", True),
+        ("alt kino", True),
+        ("plan", False),
+        ("gemeinsam plan", False),
+        ("kino gemeinsam", False),
+    } <= found
+    assert ("kino", False) not in found
 
     kino.title = "Altes Kaufhaus"
     kino.save()
@@ -90,3 +99,15 @@ def test_few_matches_of_common_words_are_ranked(monkeypatch):
 
     # By rank (the title's word counts more), not by id as unranked matches would be.
     assert ranked == [in_title.title, in_body.title]
+
+
+def test_too_many_matches_of_a_phrase_put_the_titles_with_the_phrase_first(monkeypatch):
+    in_text = make_property(title="Halle", description="Wir wollen gemeinsam planen")
+    in_title = make_property(title="Gemeinsam planen", description="Ein Hof")
+    words_in_title = make_property(title="Planen, gemeinsam", description="Gemeinsam planen")
+    monkeypatch.setattr(backends, "RANK_LIMIT", 1)
+    backends.hits_cache_clear()
+
+    # Not ranked: the title with the phrase first, then by id (a title with the words in
+    # another order is no title match of the phrase).
+    assert titles('"gemeinsam planen"') == [in_title.title, in_text.title, words_in_title.title]

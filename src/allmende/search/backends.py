@@ -527,11 +527,19 @@ def _union(first: IntArray, second: IntArray) -> IntArray:
     return _sorted_unique(np.concatenate([first, second]))
 
 
-def _signed(text: str | None) -> tuple[IntArray, IntArray]:
-    """The entries of a posting list written with a minus for a title match, and the title
-    matches among them, each sorted and unique."""
-    values = _id_list(text)
-    return _sorted_unique(np.abs(values)), _sorted_unique(-values[values < 0])
+# A posting list as two aggregates: the entries without the word in the title, and those with
+# it (each in key order; faster than one list with the title matches marked).
+_POSTING_LISTS = (
+    "string_agg(p.entry_id::text, ',') FILTER (WHERE NOT p.in_title) AS plain, "
+    "string_agg(p.entry_id::text, ',') FILTER (WHERE p.in_title) AS titled"
+)
+
+
+def _posting_lists(plain: str | None, titled: str | None) -> tuple[IntArray, IntArray]:
+    """The entries of a posting list and the title matches among them, each sorted and
+    unique."""
+    in_title = _sorted_unique(_id_list(titled))
+    return _sorted_unique(np.concatenate([_id_list(plain), in_title])), in_title
 
 
 def _intersect(arrays: Sequence[IntArray]) -> IntArray:
@@ -663,40 +671,45 @@ class PostgresBackend(_SqlBackend):
             arrays[number] = (
                 # Cut to length as an array: a LIMIT would make the planner read the whole
                 # table in the hope of stopping early.
-                f"(ARRAY(SELECT term::text FROM {TERM_TABLE} WHERE {like}))[1:%s]",  # noqa: S608
-                [*patterns, MAX_PART_WORDS],
+                # Not the term's own lexeme (found among its postings already).
+                f"(ARRAY(SELECT term::text FROM {TERM_TABLE} WHERE ({like}) "  # noqa: S608
+                "AND term::text <> ALL(ARRAY(SELECT lexeme FROM w WHERE n = %s AND single))"
+                "))[1:%s]",
+                [*patterns, number, MAX_PART_WORDS],
             )
         return arrays
 
     def hits(self, parsed: ParsedQuery) -> Hits:
-        """Words from the postings table (migration 0010: index-only, one list per lexeme
-        with title matches marked by a minus), phrases from the GIN index by their pairs,
-        combined here: a term matches when every lexeme of one of its spellings does; all
-        terms and phrases must match. The matches are ranked (``ts_rank``, in the same
-        statement when a term or phrase alone has few enough entries, otherwise in a second
-        one) when there are at most ``RANK_LIMIT``."""
+        """Words from the postings table (migration 0010: index-only, two lists per lexeme,
+        without and with the word in the title), a phrase of two words from the postings of
+        its pair, a longer phrase from the GIN index by its pairs and positions; combined
+        here: a term matches when every lexeme of one of its spellings does; all terms and
+        phrases must match. The matches are ranked (``ts_rank``, in the same statement when
+        a term or phrase alone has few enough entries, otherwise in a second one) when there
+        are at most ``RANK_LIMIT``."""
         in_phrases = {word for phrase in parsed.phrases for word in phrase}
-        spellings = []
+        # No lexemes (an empty string), so that the list is never empty.
+        spellings = ["(-1, -1, '')"]
         spelling_params: list[Any] = []
         for number, term in enumerate(parsed.terms):
+            if term in in_phrases:
+                continue  # the phrase decides (its words are in it)
             # As typed or with ae/oe/ue read as umlauts (PostgreSQL's German stemmer, unlike
-            # PyStemmer's, does not fold them). A word of a phrase: its title matches only
-            # (the phrase decides the matches).
+            # PyStemmer's, does not fold them).
             for spelling, text in enumerate(dict.fromkeys([term, with_umlauts(term)])):
-                spellings.append("(%s::int, %s::int, %s::bool, %s::text)")
-                spelling_params += [number, spelling, term in in_phrases, text]
-        phrases = [self._phrase_sql(phrase) for phrase in parsed.phrases]
+                spellings.append("(%s::int, %s::int, %s::text)")
+                spelling_params += [number, spelling, text]
         direct_sql, direct_params = self._tsquery_sql(parsed)
         sql = (
-            # The lexemes of each spelling (none for a stop word) and their postings.
-            "WITH w AS MATERIALIZED (SELECT t.n, t.v, t.titles, x.lexeme "  # noqa: S608
-            f"FROM (VALUES {', '.join(spellings)}) t(n, v, titles, text), "
+            # The lexemes of each spelling (none for a stop word) and their postings;
+            # ``single``: the only lexeme of its spelling.
+            "WITH w AS MATERIALIZED (SELECT t.n, t.v, x.lexeme, "  # noqa: S608
+            "count(*) OVER (PARTITION BY t.n, t.v) = 1 AS single "
+            f"FROM (VALUES {', '.join(spellings)}) t(n, v, text), "
             "unnest(tsvector_to_array(to_tsvector('german'::regconfig, t.text))) x(lexeme)), "
-            "l AS MATERIALIZED (SELECT w.n, w.v, w.titles, s.ids, s.c FROM w, LATERAL ("
-            "SELECT string_agg(CASE WHEN p.in_title THEN '-' ELSE '' END || p.entry_id::text, "
-            f"',') AS ids, count(*) AS c FROM {POSTING_TABLE} p "
-            # (A word of a phrase: its title matches, a range of the key.)
-            "WHERE p.lexeme = w.lexeme AND p.in_title >= w.titles) s), "
+            "l AS MATERIALIZED (SELECT w.n, w.v, s.plain, s.titled, s.c FROM w, "
+            f"LATERAL (SELECT {_POSTING_LISTS}, count(*) AS c FROM {POSTING_TABLE} p "
+            "WHERE p.lexeme = w.lexeme) s), "
             f"q AS (SELECT {direct_sql} AS direct)"
         )
         params: list[Any] = [*spelling_params, *direct_params]
@@ -704,77 +717,73 @@ class PostgresBackend(_SqlBackend):
         # spelling's rarest lexeme) or phrase has.
         bound = (
             "(SELECT min(s) FROM (SELECT sum(c) AS s FROM (SELECT n, v, min(c) AS c FROM l "
-            "WHERE NOT titles GROUP BY n, v) x GROUP BY n) y)"
+            "GROUP BY n, v) x GROUP BY n) y)"
         )
-        if phrases:
-            # Each phrase's tsquery as an InitPlan: the index serves it whatever the
-            # planner would estimate for a constant (a common pair: a scan of every vector).
-            # A phrase of two words: the postings of its pair of words.
-            pairs = [self._pairs_sql(phrase) for phrase in parsed.phrases]
-            queries = ", ".join(
-                f"{sql} AS p{n}, {pairs_sql} AS r{n}"
-                for n, ((sql, _params), (pairs_sql, _pairs)) in enumerate(
-                    zip(phrases, pairs, strict=True)
-                )
-            )
-            lookups = " UNION ALL ".join(
-                f"SELECT {n} AS n, numnode((SELECT p{n} FROM pq)) > 0 AS used, "  # noqa: S608
-                f"CASE WHEN (SELECT r{n} FROM pq) IS NOT NULL THEN "
-                f"(SELECT string_agg(p.entry_id::text, ',') FROM {POSTING_TABLE} p "
-                f"WHERE p.lexeme = ANY((SELECT r{n} FROM pq)::text[])) "
-                f"ELSE (SELECT string_agg(e.id::text, ',') FROM {ENTRY_TABLE} e "
-                f"WHERE e.{VECTOR_COLUMN} @@ (SELECT p{n} FROM pq)) END AS ids"
-                for n in range(len(phrases))
-            )
-            sql += (
-                f", pq AS (SELECT {queries}), "  # noqa: S608
-                f"pl AS MATERIALIZED ({lookups}), "
-                "ph AS MATERIALIZED (SELECT n, used, ids, "
-                "coalesce(length(ids) - length(replace(ids, ',', '')) + 1, 0) AS c FROM pl)"
-            )
-            params += [
-                p
-                for (_sql, phrase_params), (_pairs_sql, pairs_params) in zip(
-                    phrases, pairs, strict=True
-                )
-                for p in [*phrase_params, *pairs_params]
-            ]
+        if parsed.phrases:
+            phrases_sql, phrases_params = self._phrases_sql(parsed.phrases)
+            sql += phrases_sql
+            params += phrases_params
             bound = f"least({bound}, (SELECT min(c) FROM ph WHERE used))"  # noqa: S608
         sql += (
             f", b AS (SELECT {bound} AS bound) "  # noqa: S608
             f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL::int, NULL::text, "
-            "(SELECT bound FROM b)::float8, NULL::bool "
-            "UNION ALL SELECT 1, n, v, ids, NULL, titles FROM l "
-            f"UNION ALL SELECT 3, e.id, NULL, NULL, ts_rank(e.{VECTOR_COLUMN}, "
+            "NULL::text, (SELECT bound FROM b)::float8, NULL::bool "
+            "UNION ALL SELECT 1, n, v, plain, titled, NULL, NULL FROM l "
+            f"UNION ALL SELECT 3, e.id, NULL, NULL, NULL, ts_rank(e.{VECTOR_COLUMN}, "
             f"(SELECT direct FROM q)), NULL FROM {ENTRY_TABLE} e "
             f"WHERE e.{VECTOR_COLUMN} @@ (SELECT direct FROM q) "
             "AND (SELECT bound FROM b) <= %s"
         )
         params.append(RANK_LIMIT)
-        if phrases:
-            sql += " UNION ALL SELECT 2, n, NULL, ids, NULL, used FROM ph"
+        if parsed.phrases:
+            sql += " UNION ALL SELECT 2, n, NULL, plain, titled, NULL, used FROM ph"
         compound = self._compound_terms(parsed)
         for number, (array_sql, array_params) in compound.items():
             sql += (
-                " UNION ALL SELECT 4, %s, NULL, (SELECT string_agg(CASE WHEN p.in_title "  # noqa: S608
-                "THEN '-' ELSE '' END || p.entry_id::text, ',') "
-                f"FROM {POSTING_TABLE} p WHERE p.lexeme = ANY({array_sql})), NULL, NULL"
+                " UNION ALL SELECT 4, %s, NULL, s.plain, s.titled, NULL, NULL "  # noqa: S608
+                f"FROM (SELECT {_POSTING_LISTS} FROM {POSTING_TABLE} p "
+                f"WHERE p.lexeme = ANY({array_sql})) s"
             )
             params += [number, *array_params]
-        if phrases and compound:
-            # A phrase in a title (which has no pairs of words): by positions.
-            title_phrases = [self._phrase_sql(phrase, pairs=False) for phrase in parsed.phrases]
-            sql += (
-                " UNION ALL SELECT 5, NULL, NULL, string_agg(t.entry_id::text, ','), NULL, NULL "  # noqa: S608
-                f"FROM {TITLE_TABLE} t WHERE t.vector @@ ("
-                + " && ".join(sql for sql, _params in title_phrases)
-                + ")"
-            )
-            params += [p for _sql, phrase_params in title_phrases for p in phrase_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
         return self._combine_postings(found, set(compound), direct_sql, direct_params)
+
+    def _phrases_sql(self, phrases: Sequence[Sequence[str]]) -> tuple[str, list[Any]]:
+        """The CTEs ``pq`` (each phrase's queries as InitPlans, so that the indexes serve
+        them whatever the planner would estimate for a constant) and ``ph``: per phrase
+        whether it has words (``used``), its entries without and with it in the title, and
+        their number. A phrase of two words: the postings of its pair; another: the GIN
+        index, and the titles' table for the title matches."""
+        queries = []
+        lookups = []
+        params: list[Any] = []
+        for n, phrase in enumerate(phrases):
+            entry_sql, entry_params = self._phrase_sql(phrase)
+            title_sql, title_params = self._phrase_sql(phrase, pairs=False)
+            pairs_sql, pairs_params = self._pairs_sql(phrase)
+            queries.append(f"{entry_sql} AS p{n}, {title_sql} AS t{n}, {pairs_sql} AS r{n}")
+            params += [*entry_params, *title_params, *pairs_params]
+            used = f"numnode((SELECT p{n} FROM pq)) > 0"  # noqa: S608
+            lookups.append(
+                f"SELECT {n} AS n, {used} AS used, s.plain, s.titled, s.c "  # noqa: S608
+                f"FROM (SELECT {_POSTING_LISTS}, count(*) AS c FROM {POSTING_TABLE} p "
+                f"WHERE p.lexeme = ANY((SELECT r{n} FROM pq)::text[])) s "
+                f"WHERE (SELECT r{n} FROM pq) IS NOT NULL "
+                f"UNION ALL SELECT {n}, {used}, g.ids, "
+                f"(SELECT string_agg(t.entry_id::text, ',') FROM {TITLE_TABLE} t "
+                f"WHERE t.vector @@ (SELECT t{n} FROM pq)), "
+                "coalesce(length(g.ids) - length(replace(g.ids, ',', '')) + 1, 0) "
+                f"FROM (SELECT string_agg(e.id::text, ',') AS ids FROM {ENTRY_TABLE} e "
+                f"WHERE e.{VECTOR_COLUMN} @@ (SELECT p{n} FROM pq)) g "
+                f"WHERE (SELECT r{n} FROM pq) IS NULL"
+            )
+        sql = (
+            f", pq AS (SELECT {', '.join(queries)}), "
+            f"ph AS MATERIALIZED ({' UNION ALL '.join(lookups)})"
+        )
+        return sql, params
 
     def _combine_postings(
         self,
@@ -785,30 +794,25 @@ class PostgresBackend(_SqlBackend):
     ) -> Hits:
         token: int | None = None
         bound: float | None = None
-        # (term, spelling) → per lexeme (entries, title entries); a word of a phrase: titles.
+        # (term, spelling) → per lexeme (entries, title entries).
         lexemes: dict[tuple[int, int], list[tuple[IntArray, IntArray]]] = {}
-        titles_only: set[int] = set()
-        phrase_sets: list[IntArray] = []
+        # Per phrase with words: (entries, title entries).
+        phrases: list[tuple[IntArray, IntArray]] = []
         parts: dict[int, tuple[IntArray, IntArray]] = {}
-        title_phrases: IntArray | None = None
         scores: dict[int, float] = {}
-        for kind, number, spelling, ids, value, flag in rows:
+        for kind, number, spelling, plain, titled, value, flag in rows:
             if kind == 0:
                 token = None if number is None else int(number)
                 bound = value
             elif kind == 1:
-                lexemes.setdefault((number, spelling), []).append(_signed(ids))
-                if flag:
-                    titles_only.add(number)
+                lexemes.setdefault((number, spelling), []).append(_posting_lists(plain, titled))
             elif kind == 2:
                 if flag:  # not a phrase of stop words alone
-                    phrase_sets.append(_sorted_unique(_id_list(ids)))
+                    phrases.append(_posting_lists(plain, titled))
             elif kind == 3:
                 scores[int(number)] = float(value)
-            elif kind == 4:
-                parts[number] = _signed(ids)
             else:
-                title_phrases = _sorted_unique(_id_list(ids))
+                parts[number] = _posting_lists(plain, titled)
         matches: dict[int, IntArray] = {}
         titles: dict[int, IntArray] = {}
         for (number, _spelling), lists in lexemes.items():
@@ -816,16 +820,16 @@ class PostgresBackend(_SqlBackend):
             in_title = _intersect([titles for _ids, titles in lists])
             matches[number] = _union(matches.get(number, _EMPTY), every)
             titles[number] = _union(titles.get(number, _EMPTY), in_title)
-        direct = _intersect(
-            [ids for number, ids in matches.items() if number not in titles_only] + phrase_sets
-        )
+        phrase_ids = [ids for ids, _titles in phrases]
+        phrase_titles = [in_title for _ids, in_title in phrases]
+        direct = _intersect(list(matches.values()) + phrase_ids)
         in_compounds = _intersect(
             [_union(matches.get(n, _EMPTY), ids) for n, (ids, _titles) in parts.items()]
-            + phrase_sets
+            + phrase_ids
         )
         title_compound = _intersect(
             [_union(titles.get(n, _EMPTY), in_title) for n, (_ids, in_title) in parts.items()]
-            + ([title_phrases] if title_phrases is not None else [])
+            + phrase_titles
         )
         ranked = len(direct) <= RANK_LIMIT
         if ranked and len(direct) and (bound is None or bound > RANK_LIMIT):
@@ -842,7 +846,8 @@ class PostgresBackend(_SqlBackend):
             direct,
             in_compounds if compound else _EMPTY,
             scores if ranked else None,
-            _intersect(list(titles.values())),
+            # Title matches of every term and phrase (the order of unranked matches).
+            _intersect(list(titles.values()) + phrase_titles),
             title_compound if compound else _EMPTY,
         )
 

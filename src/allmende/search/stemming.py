@@ -162,17 +162,33 @@ class _Marker:
         return found
 
 
+def _scan_begin(text: str, before: int, max_words: int) -> int:
+    """Where to begin reading words for a window around a first match at or after character
+    ``before``: the start of the word ``max_words + 1`` words before it, so that the window
+    (which reaches at most ``max_words`` words back) lies after the beginning; 0 when there
+    are not that many words in the ``max_words * 25`` characters before it."""
+    region = max(0, before - max_words * 25)
+    starts = [m.start() for m in WORD_RE.finditer(text, region, before)]
+    # The first word of the region may be cut: not counted.
+    if len(starts) <= max_words + 1:
+        return 0
+    return starts[-(max_words + 1)]
+
+
 def _snippet_spans(
     text: str, marker: _Marker, max_words: int
 ) -> tuple[list[tuple[int, int, bool]], int, int]:
     """The spans (start, end, marked) of a window of ``max_words`` words around the first
     match (a quarter of the window before it), and the window's first and last character.
-    Words are read only as far as the window needs: the first match is usually early."""
+    Words are read only as far as the window needs: from a little before the first place a
+    match can be, to the end of the window."""
     spans: list[tuple[int, int, bool]] = []
     first: int | None = None
-    words_found = WORD_RE.finditer(text)
-    for match in words_found:
-        marked = marker.marks(match)
+    begin = _scan_begin(text, marker.start, max_words) if marker.start else 0
+    lead = max_words // 4
+    for match in WORD_RE.finditer(text, begin):
+        # Words ending before the first place a stem occurs cannot match.
+        marked = match.end() > marker.start and marker(match.group().lower())
         spans.append((match.start(), match.end(), marked))
         if marked and first is None:
             first = len(spans) - 1
@@ -180,13 +196,13 @@ def _snippet_spans(
         # can match), and one more to know that the text goes on.
         if first is None and marker.never and len(spans) > max_words:
             break
-        if first is not None and len(spans) > max(first - max_words // 4, 0) + max_words:
+        if first is not None and len(spans) > max(first - lead, 0) + max_words:
             break
-    if len(spans) <= max_words:
+    if not begin and len(spans) <= max_words:
         return spans, 0, len(text)
-    start = max(0, min((first or 0) - max_words // 4, len(spans) - max_words))
+    start = max(0, min((first or 0) - lead, len(spans) - max_words))
     end = start + max_words
-    start_char = spans[start][0] if start else 0
+    start_char = spans[start][0] if start or begin else 0
     end_char = spans[end - 1][1] if end < len(spans) else len(text)
     return spans[start:end], start_char, end_char
 

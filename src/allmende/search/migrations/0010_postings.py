@@ -12,18 +12,42 @@ Statement triggers on the entry table keep it: the postings of inserted entries 
 those of deleted entries removed, an update replaces the postings of the entries whose
 vector changed, and a TRUNCATE (as Django's test flush does) empties the table.
 
-The pairs of neighbouring words (migration 0008, with a space) have their postings too: a
-phrase of two words is the postings of its pair (``allmende_phrase_pairs``); a longer phrase
-is still checked by positions through the GIN index.
+The pairs of neighbouring words (migration 0008, with a space) have their postings too, marked
+when the title has the pair: a phrase of two words is the postings of its pair
+(``allmende_phrase_pairs``), with its title matches; a longer phrase is still checked by
+positions through the GIN index.
 """
 
 from django.db import migrations
 
-# The rows of a vector: its words and pairs of words, and whether the title has the word
-# (weight A; a pair has no weight). Used by the trigger function and the first fill alike.
+# The postings of an entry: each word and pair of words of its vector, and whether the title
+# has it (a word: weight A; a pair, which has no weight: a pair of the title's own words, not
+# the title's last word with the text's first). Used by the trigger function and the first
+# fill alike, so that a row is removed with the flag it was written with.
+POSTINGS_FUNCTION = """
+CREATE FUNCTION allmende_postings(vector tsvector, title text)
+RETURNS TABLE (lexeme text, in_title boolean)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  WITH t AS (
+    SELECT u.lexeme, pos FROM unnest(to_tsvector('german'::regconfig, coalesce(title, ''))) u,
+      unnest(u.positions) pos
+    WHERE length(u.lexeme) <= 100
+  ),
+  pairs AS (SELECT a.lexeme || ' ' || b.lexeme AS pair FROM t a JOIN t b ON b.pos = a.pos + 1)
+  SELECT u.lexeme, CASE WHEN strpos(u.lexeme, ' ') = 0
+    THEN coalesce('A' = ANY(u.weights), false)
+    ELSE u.lexeme IN (SELECT pr.pair FROM pairs pr) END
+  FROM unnest(vector) u
+$$
+"""
 POSTINGS = (
-    "SELECT u.lexeme, coalesce('A' = ANY(u.weights), false), {alias}.id "
-    "FROM {table} {alias}, unnest({alias}.search_vector) u"
+    "SELECT x.lexeme, x.in_title, {alias}.id FROM {table} {alias}, "
+    "allmende_postings({alias}.search_vector, {alias}.title) x"
+)
+DELETE = (
+    "DELETE FROM search_posting p USING old_rows o, "
+    "allmende_postings(o.search_vector, o.title) x "
+    "WHERE p.lexeme = x.lexeme AND p.in_title = x.in_title AND p.entry_id = o.id"
 )
 
 # The pair of a phrase of two words (as ``allmende_phrase_tsquery`` looks it up), NULL for
@@ -44,6 +68,7 @@ $$
 
 POSTGRES_FORWARD = [
     PAIRS_FUNCTION,
+    POSTINGS_FUNCTION,
     "CREATE TABLE search_posting (lexeme text NOT NULL, in_title boolean NOT NULL, "
     "entry_id bigint NOT NULL, PRIMARY KEY (lexeme, in_title, entry_id))",
     f"""
@@ -54,18 +79,16 @@ POSTGRES_FORWARD = [
         INSERT INTO search_posting (lexeme, in_title, entry_id)
         {POSTINGS.format(table="new_rows", alias="n")};
       ELSIF TG_OP = 'DELETE' THEN
-        DELETE FROM search_posting p USING old_rows o, unnest(o.search_vector) u
-        WHERE p.lexeme = u.lexeme AND p.in_title = coalesce('A' = ANY(u.weights), false)
-          AND p.entry_id = o.id;
+        {DELETE};
       ELSIF TG_OP = 'UPDATE' THEN
-        DELETE FROM search_posting p USING old_rows o, unnest(o.search_vector) u
-        WHERE p.lexeme = u.lexeme AND p.in_title = coalesce('A' = ANY(u.weights), false)
-          AND p.entry_id = o.id AND NOT EXISTS (
-            SELECT 1 FROM new_rows n WHERE n.id = o.id AND n.search_vector = o.search_vector);
+        {DELETE} AND NOT EXISTS (
+          SELECT 1 FROM new_rows n WHERE n.id = o.id AND n.search_vector = o.search_vector
+            AND n.title = o.title);
         INSERT INTO search_posting (lexeme, in_title, entry_id)
         {POSTINGS.format(table="new_rows", alias="n")}
         WHERE NOT EXISTS (
-            SELECT 1 FROM old_rows o WHERE o.id = n.id AND o.search_vector = n.search_vector);
+          SELECT 1 FROM old_rows o WHERE o.id = n.id AND o.search_vector = n.search_vector
+            AND o.title = n.title);
       END IF;
       RETURN NULL;
     END $$
@@ -98,6 +121,7 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS search_posting_keep()",
     "DROP FUNCTION IF EXISTS search_posting_empty()",
     "DROP FUNCTION IF EXISTS allmende_phrase_pairs(text)",
+    "DROP FUNCTION IF EXISTS allmende_postings(tsvector, text)",
     "DROP TABLE IF EXISTS search_posting",
 ]
 
