@@ -5,6 +5,7 @@ from django.db import connection
 
 from allmende.search import backends
 from allmende.search.models import SearchEntry
+from allmende.search.services import search_rebuild
 from tests.search.test_search import make_property, titles
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,22 @@ def test_postgres_keeps_the_postings_with_the_entries():
         cursor.execute("TRUNCATE search_searchentry, search_searchfacet")
         cursor.execute("SELECT count(*) FROM search_posting")
         assert cursor.fetchone() == (0,)
+
+
+@postgres_only
+def test_postgres_rebuild_writes_the_postings_once_at_its_end():
+    make_property(title="Altes Kino", description="Gemeinsam planen")
+    make_property(title="Neue Werkstatt")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_posting")  # stale, as after a failed write
+
+    search_rebuild()
+
+    assert {("kino", True), ("werkstatt", True), ("gemeinsam plan", False)} <= postings()
+    # The triggers keep the postings again after the rebuild (same transaction here).
+    make_property(title="Alte Schule")
+    assert ("schul", True) in postings()
+    assert titles("Schulen") == ["Alte Schule"]
 
 
 @postgres_only

@@ -34,7 +34,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -102,6 +102,10 @@ class SearchBackend(Protocol):
 
     def clear(self) -> None:
         """Empty the backend's own index."""
+
+    def rebuilding(self) -> AbstractContextManager[None]:
+        """Around a rebuild of the whole index inside one transaction: whatever the backend
+        writes faster in bulk at the end."""
 
     def query(self, request: SearchRequest) -> BackendResult:
         """Counts and one page of matching entries (two database queries; a third when the
@@ -291,6 +295,10 @@ class _SqlBackend(ABC):
     values (not one row per match), with the index generation; their facet values are
     counted and filtered in this process's copy of the facet table (read again only when the
     generation has changed); a second query reads the page's entries."""
+
+    def rebuilding(self) -> AbstractContextManager[None]:
+        """Nothing to do in bulk (the writes go to the index as they come)."""
+        return nullcontext()
 
     @abstractmethod
     def hits(self, parsed: ParsedQuery) -> Hits:
@@ -602,6 +610,22 @@ class PostgresBackend(_SqlBackend):
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608 - fixed name
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """The postings triggers off for the rest of the transaction; at the end all postings
+        written in one statement (a third faster than batch by batch)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL allmende.search_rebuild = 'on'")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL allmende.search_rebuild = 'off'")
+            cursor.execute(f"DELETE FROM {POSTING_TABLE}")  # noqa: S608 - fixed name
+            cursor.execute(
+                f"INSERT INTO {POSTING_TABLE} (lexeme, in_title, entry_id) "  # noqa: S608
+                f"SELECT x.lexeme, x.in_title, e.id FROM {ENTRY_TABLE} e, "
+                f"allmende_postings(e.{VECTOR_COLUMN}, e.title) x"
+            )
 
     def _ids_with_rank_sql(self) -> str:
         return "unnest(%s::bigint[]) WITH ORDINALITY AS r(id, n)"

@@ -181,32 +181,33 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
     """Drop the whole index and index every public object of every registered type again
     (after bulk writes, which send no signals). Returns the number of entries."""
     index = backend()
-    index.clear()
-    SearchFacet.objects.all().delete()
-    SearchEntry.objects.all().delete()
-    SearchWord.objects.all().delete()
-    total = 0
-    for search_type in search_types():
-        content_type = ContentType.objects.get_for_model(search_type.model)
-        todo = search_type.queryset().count()
-        done = 0
-        label = _("Search index: %(type)s") % {"type": search_type.label}
-        if progress:
-            progress(label, 0, todo)
-        for batch in _batches(search_type):
-            entries = []
-            for obj in batch:
-                values = _entry_values(search_type, obj)
-                if values is not None:
-                    entries.append(
-                        SearchEntry(content_type=content_type, object_id=obj.pk, **values)
-                    )
-            created = SearchEntry.objects.bulk_create(entries)
-            _write(created, replace=False)
-            total += len(created)
-            done += len(batch)
+    with index.rebuilding():
+        index.clear()
+        SearchFacet.objects.all().delete()
+        SearchEntry.objects.all().delete()
+        SearchWord.objects.all().delete()
+        total = 0
+        for search_type in search_types():
+            content_type = ContentType.objects.get_for_model(search_type.model)
+            todo = search_type.queryset().count()
+            done = 0
+            label = _("Search index: %(type)s") % {"type": search_type.label}
             if progress:
-                progress(label, done, todo)
+                progress(label, 0, todo)
+            for batch in _batches(search_type):
+                entries = []
+                for obj in batch:
+                    values = _entry_values(search_type, obj)
+                    if values is not None:
+                        entries.append(
+                            SearchEntry(content_type=content_type, object_id=obj.pk, **values)
+                        )
+                created = SearchEntry.objects.bulk_create(entries)
+                _write(created, replace=False)
+                total += len(created)
+                done += len(batch)
+                if progress:
+                    progress(label, done, todo)
     facet_table_forget()
     if connection.vendor == "postgresql":
         # Fresh statistics: with the estimates of an empty table the planner loops over the

@@ -10,7 +10,9 @@ the title matches of a word next to each other.
 
 Statement triggers on the entry table keep it: the postings of inserted entries are added,
 those of deleted entries removed, an update replaces the postings of the entries whose
-vector changed, and a TRUNCATE (as Django's test flush does) empties the table.
+vector changed, and a TRUNCATE (as Django's test flush does) empties the table. A rebuild of
+the whole index (``search_rebuild``) turns them off for its transaction and writes all
+postings in one statement at its end.
 
 The pairs of neighbouring words (migration 0008, with a space) have their postings too, marked
 when the title has the pair: a phrase of two words is the postings of its pair
@@ -74,6 +76,10 @@ POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION search_posting_keep() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      -- A rebuild of the whole index writes the postings once at its end.
+      IF current_setting('allmende.search_rebuild', true) = 'on' THEN
+        RETURN NULL;
+      END IF;
       -- Each transition table is named only in the branch of the operation that has it.
       IF TG_OP = 'INSERT' THEN
         INSERT INTO search_posting (lexeme, in_title, entry_id)
