@@ -162,17 +162,16 @@ class _Marker:
         return found
 
 
-def _scan_begin(text: str, before: int, max_words: int) -> int:
-    """Where to begin reading words for a window around a first match at or after character
-    ``before``: the start of the word ``max_words + 1`` words before it, so that the window
-    (which reaches at most ``max_words`` words back) lies after the beginning; 0 when there
-    are not that many words in the ``max_words * 25`` characters before it."""
-    region = max(0, before - max_words * 25)
+def _scan_begin(text: str, before: int, words: int) -> int:
+    """Where to begin reading words so that ``words`` words are read before the word at
+    character ``before``: the start of the word ``words + 1`` words before it; 0 when there
+    are not that many words in the ``words * 25`` characters before it."""
+    region = max(0, before - words * 25)
     starts = [m.start() for m in WORD_RE.finditer(text, region, before)]
     # The first word of the region may be cut: not counted.
-    if len(starts) <= max_words + 1:
+    if len(starts) <= words + 1:
         return 0
-    return starts[-(max_words + 1)]
+    return starts[-(words + 1)]
 
 
 def _snippet_spans(
@@ -181,10 +180,30 @@ def _snippet_spans(
     """The spans (start, end, marked) of a window of ``max_words`` words around the first
     match (a quarter of the window before it), and the window's first and last character.
     Words are read only as far as the window needs: from a little before the first place a
-    match can be, to the end of the window."""
+    match can be (the quarter; the whole window when the text ends too soon after the
+    match to fill it otherwise), to the end of the window."""
+    lead = max_words // 4
+    for back in (lead + 1, max_words):
+        begin = _scan_begin(text, marker.start, back) if marker.start else 0
+        spans, first = _spans_from(text, marker, begin, max_words)
+        if not begin or len(spans) >= max_words:
+            break
+    if not begin and len(spans) <= max_words:
+        return spans, 0, len(text)
+    start = max(0, min((first or 0) - lead, len(spans) - max_words))
+    end = start + max_words
+    start_char = spans[start][0] if start or begin else 0
+    end_char = spans[end - 1][1] if end < len(spans) else len(text)
+    return spans[start:end], start_char, end_char
+
+
+def _spans_from(
+    text: str, marker: _Marker, begin: int, max_words: int
+) -> tuple[list[tuple[int, int, bool]], int | None]:
+    """The spans of the words from character ``begin`` on, as far as a window after the
+    first match needs them, and the first match's place among them."""
     spans: list[tuple[int, int, bool]] = []
     first: int | None = None
-    begin = _scan_begin(text, marker.start, max_words) if marker.start else 0
     lead = max_words // 4
     for match in WORD_RE.finditer(text, begin):
         # Words ending before the first place a stem occurs cannot match.
@@ -198,13 +217,7 @@ def _snippet_spans(
             break
         if first is not None and len(spans) > max(first - lead, 0) + max_words:
             break
-    if not begin and len(spans) <= max_words:
-        return spans, 0, len(text)
-    start = max(0, min((first or 0) - lead, len(spans) - max_words))
-    end = start + max_words
-    start_char = spans[start][0] if start or begin else 0
-    end_char = spans[end - 1][1] if end < len(spans) else len(text)
-    return spans[start:end], start_char, end_char
+    return spans, first
 
 
 def highlight(text: str, query: ParsedQuery, *, max_words: int | None = None) -> SafeString:
