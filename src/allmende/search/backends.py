@@ -624,7 +624,9 @@ class PostgresBackend(_SqlBackend):
             cursor.execute(
                 f"INSERT INTO {POSTING_TABLE} (lexeme, in_title, entry_id) "  # noqa: S608
                 f"SELECT x.lexeme, x.in_title, e.id FROM {ENTRY_TABLE} e, "
-                f"allmende_postings(e.{VECTOR_COLUMN}, e.title) x"
+                f"allmende_postings(e.{VECTOR_COLUMN}, e.title) x "
+                # In key order: the index grows at its end (17 instead of 26 s for 4 million).
+                "ORDER BY 1, 2, 3"
             )
 
     def _ids_with_rank_sql(self) -> str:

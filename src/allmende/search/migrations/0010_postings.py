@@ -116,7 +116,8 @@ POSTGRES_FORWARD = [
     "CREATE TRIGGER search_posting_empty AFTER TRUNCATE ON search_searchentry "
     "FOR EACH STATEMENT EXECUTE FUNCTION search_posting_empty()",
     "INSERT INTO search_posting (lexeme, in_title, entry_id) "
-    + POSTINGS.format(table="search_searchentry", alias="e"),
+    + POSTINGS.format(table="search_searchentry", alias="e")
+    + " ORDER BY 1, 2, 3",
     "ANALYZE search_posting",
 ]
 POSTGRES_BACKWARD = [
