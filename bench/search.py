@@ -143,6 +143,9 @@ def main() -> int:
             cursor.execute("SELECT to_regclass('search_posting') IS NOT NULL")
             if cursor.fetchone()[0]:  # the postings (migration 0010)
                 tables.append("search_posting")
+            cursor.execute("SELECT to_regclass('search_postbits') IS NOT NULL")
+            if cursor.fetchone()[0]:  # the bitmaps of common words (migration 0011)
+                tables.append("search_postbits")
             for table in tables:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
             try:

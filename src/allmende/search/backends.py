@@ -516,6 +516,7 @@ class SqliteBackend(_SqlBackend):
 VECTOR_COLUMN = "search_vector"
 TITLE_TABLE = "search_title"
 POSTING_TABLE = "search_posting"
+POSTBITS_TABLE = "search_postbits"
 _EMPTY: IntArray = np.zeros(0, np.int64)
 
 
@@ -543,11 +544,41 @@ _POSTING_LISTS = (
 )
 
 
-def _posting_lists(plain: str | None, titled: str | None) -> tuple[IntArray, IntArray]:
-    """The entries of a posting list and the title matches among them, each sorted and
-    unique."""
+def _lists_sql(lexemes: str) -> str:
+    """A subquery of one row ``(plain, titled, plain_bits, titled_bits, c)``: the postings of
+    the words in the ``text[]`` expression ``lexemes`` (evaluated twice), those of words
+    with bitmaps (migration 0011) as two strings of 0s and 1s (each the OR of the words'
+    bitmaps), those of the other words as two id lists (``_POSTING_LISTS``); ``c``: their
+    number (postings, or entries of the bitmaps), at least the number of entries."""
+    return (
+        "(SELECT s.plain, s.titled, x.plain_bits, x.titled_bits, "  # noqa: S608 - no user text
+        "s.c + coalesce(x.c, 0) AS c "
+        f"FROM (SELECT {_POSTING_LISTS}, count(*) AS c FROM {POSTING_TABLE} p "
+        f"WHERE p.lexeme = ANY(ARRAY(SELECT u FROM unnest(({lexemes})::text[]) u WHERE NOT EXISTS "
+        f"(SELECT FROM {POSTBITS_TABLE} k WHERE k.lexeme = u)))) s, "
+        "(SELECT bit_or(k.plain)::text AS plain_bits, bit_or(k.titled)::text AS titled_bits, "
+        "bit_count(bit_or(k.plain)) + bit_count(bit_or(k.titled)) AS c "
+        f"FROM {POSTBITS_TABLE} k WHERE k.lexeme = ANY(({lexemes})::text[])) x)"
+    )
+
+
+def _bit_ids(bits: str | None) -> IntArray:
+    """The positions of the 1s in a string of 0s and 1s (a bitmap over entry ids)."""
+    if not bits:
+        return _EMPTY
+    return np.flatnonzero(np.frombuffer(bits.encode("ascii"), dtype=np.uint8) == ord("1"))
+
+
+def _posting_lists(
+    plain: str | None, titled: str | None, plain_bits: str | None, titled_bits: str | None
+) -> tuple[IntArray, IntArray]:
+    """The entries of a posting list (``_lists_sql``) and the title matches among them,
+    each sorted and unique."""
     in_title = _sorted_unique(_id_list(titled))
-    return _sorted_unique(np.concatenate([_id_list(plain), in_title])), in_title
+    if titled_bits:
+        in_title = _union(in_title, _bit_ids(titled_bits))
+    every = np.concatenate([_id_list(plain), in_title, _bit_ids(plain_bits)])
+    return _sorted_unique(every), in_title
 
 
 def _intersect(arrays: Sequence[IntArray]) -> IntArray:
@@ -614,12 +645,12 @@ class PostgresBackend(_SqlBackend):
     @contextmanager
     def rebuilding(self) -> Iterator[None]:
         """The postings triggers off for the rest of the transaction; at the end all postings
-        written in one statement (a third faster than batch by batch)."""
+        written in one statement (a third faster than batch by batch), and the bitmaps of the
+        common words filled from them."""
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL allmende.search_rebuild = 'on'")
         yield
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL allmende.search_rebuild = 'off'")
             cursor.execute(f"DELETE FROM {POSTING_TABLE}")  # noqa: S608 - fixed name
             cursor.execute(
                 f"INSERT INTO {POSTING_TABLE} (lexeme, in_title, entry_id) "  # noqa: S608
@@ -628,6 +659,9 @@ class PostgresBackend(_SqlBackend):
                 # In key order: the index grows at its end (17 instead of 26 s for 4 million).
                 "ORDER BY 1, 2, 3"
             )
+            # The bitmaps of the common words, from the postings (migration 0011).
+            cursor.execute("SELECT allmende_postbits_fill()")
+            cursor.execute("SET LOCAL allmende.search_rebuild = 'off'")
 
     def _ids_with_rank_sql(self) -> str:
         return "unnest(%s::bigint[]) WITH ORDINALITY AS r(id, n)"
@@ -733,9 +767,8 @@ class PostgresBackend(_SqlBackend):
             "count(*) OVER (PARTITION BY t.n, t.v) = 1 AS single "
             f"FROM (VALUES {', '.join(spellings)}) t(n, v, text), "
             "unnest(tsvector_to_array(to_tsvector('german'::regconfig, t.text))) x(lexeme)), "
-            "l AS MATERIALIZED (SELECT w.n, w.v, s.plain, s.titled, s.c FROM w, "
-            f"LATERAL (SELECT {_POSTING_LISTS}, count(*) AS c FROM {POSTING_TABLE} p "
-            "WHERE p.lexeme = w.lexeme) s), "
+            "l AS MATERIALIZED (SELECT w.n, w.v, s.plain, s.titled, s.plain_bits, "
+            f"s.titled_bits, s.c FROM w, LATERAL {_lists_sql('ARRAY[w.lexeme]')} s), "
             f"q AS (SELECT {direct_sql} AS direct)"
         )
         params: list[Any] = [*spelling_params, *direct_params]
@@ -750,27 +783,34 @@ class PostgresBackend(_SqlBackend):
             sql += phrases_sql
             params += phrases_params
             bound = f"least({bound}, (SELECT min(c) FROM ph WHERE used))"  # noqa: S608
+        compound = self._compound_terms(parsed)
+        for number, (array_sql, array_params) in compound.items():
+            # The words containing a part, once (read twice by ``_lists_sql``).
+            sql += f", c{number} AS MATERIALIZED (SELECT {array_sql} AS a)"
+            params += array_params
         sql += (
             f", b AS (SELECT {bound} AS bound) "  # noqa: S608
             f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL::int, NULL::text, "
-            "NULL::text, (SELECT bound FROM b)::float8, NULL::bool "
-            "UNION ALL SELECT 1, n, v, plain, titled, NULL, NULL FROM l "
+            "NULL::text, (SELECT bound FROM b)::float8, NULL::bool, NULL::text, NULL::text "
+            "UNION ALL SELECT 1, n, v, plain, titled, NULL, NULL, plain_bits, titled_bits FROM l "
             f"UNION ALL SELECT 3, e.id, NULL, NULL, NULL, ts_rank(e.{VECTOR_COLUMN}, "
-            f"(SELECT direct FROM q)), NULL FROM {ENTRY_TABLE} e "
+            f"(SELECT direct FROM q)), NULL, NULL, NULL FROM {ENTRY_TABLE} e "
             f"WHERE e.{VECTOR_COLUMN} @@ (SELECT direct FROM q) "
             "AND (SELECT bound FROM b) <= %s"
         )
         params.append(RANK_LIMIT)
         if parsed.phrases:
-            sql += " UNION ALL SELECT 2, n, NULL, plain, titled, NULL, used FROM ph"
-        compound = self._compound_terms(parsed)
-        for number, (array_sql, array_params) in compound.items():
             sql += (
-                " UNION ALL SELECT 4, %s, NULL, s.plain, s.titled, NULL, NULL "  # noqa: S608
-                f"FROM (SELECT {_POSTING_LISTS} FROM {POSTING_TABLE} p "
-                f"WHERE p.lexeme = ANY({array_sql})) s"
+                " UNION ALL SELECT 2, n, NULL, plain, titled, NULL, used, plain_bits, "
+                "titled_bits FROM ph"
             )
-            params += [number, *array_params]
+        for number in compound:
+            words = f"(SELECT a FROM c{number})"  # noqa: S608 - no user text
+            sql += (
+                " UNION ALL SELECT 4, %s, NULL, s.plain, s.titled, NULL, NULL, s.plain_bits, "  # noqa: S608
+                f"s.titled_bits FROM {_lists_sql(words)} s"
+            )
+            params.append(number)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
@@ -792,14 +832,15 @@ class PostgresBackend(_SqlBackend):
             queries.append(f"{entry_sql} AS p{n}, {title_sql} AS t{n}, {pairs_sql} AS r{n}")
             params += [*entry_params, *title_params, *pairs_params]
             used = f"numnode((SELECT p{n} FROM pq)) > 0"  # noqa: S608
+            pair = f"(SELECT r{n} FROM pq)::text[]"  # noqa: S608 - no user text
             lookups.append(
-                f"SELECT {n} AS n, {used} AS used, s.plain, s.titled, s.c "  # noqa: S608
-                f"FROM (SELECT {_POSTING_LISTS}, count(*) AS c FROM {POSTING_TABLE} p "
-                f"WHERE p.lexeme = ANY((SELECT r{n} FROM pq)::text[])) s "
+                f"SELECT {n} AS n, {used} AS used, s.plain, s.titled, "  # noqa: S608
+                "s.plain_bits, s.titled_bits, s.c "
+                f"FROM {_lists_sql(pair)} s "
                 f"WHERE (SELECT r{n} FROM pq) IS NOT NULL "
                 f"UNION ALL SELECT {n}, {used}, g.ids, "
                 f"(SELECT string_agg(t.entry_id::text, ',') FROM {TITLE_TABLE} t "
-                f"WHERE t.vector @@ (SELECT t{n} FROM pq)), "
+                f"WHERE t.vector @@ (SELECT t{n} FROM pq)), NULL, NULL, "
                 "coalesce(length(g.ids) - length(replace(g.ids, ',', '')) + 1, 0) "
                 f"FROM (SELECT string_agg(e.id::text, ',') AS ids FROM {ENTRY_TABLE} e "
                 f"WHERE e.{VECTOR_COLUMN} @@ (SELECT p{n} FROM pq)) g "
@@ -826,19 +867,20 @@ class PostgresBackend(_SqlBackend):
         phrases: list[tuple[IntArray, IntArray]] = []
         parts: dict[int, tuple[IntArray, IntArray]] = {}
         scores: dict[int, float] = {}
-        for kind, number, spelling, plain, titled, value, flag in rows:
+        for kind, number, spelling, plain, titled, value, flag, plain_bits, titled_bits in rows:
             if kind == 0:
                 token = None if number is None else int(number)
                 bound = value
             elif kind == 1:
-                lexemes.setdefault((number, spelling), []).append(_posting_lists(plain, titled))
+                found = _posting_lists(plain, titled, plain_bits, titled_bits)
+                lexemes.setdefault((number, spelling), []).append(found)
             elif kind == 2:
                 if flag:  # not a phrase of stop words alone
-                    phrases.append(_posting_lists(plain, titled))
+                    phrases.append(_posting_lists(plain, titled, plain_bits, titled_bits))
             elif kind == 3:
                 scores[int(number)] = float(value)
             else:
-                parts[number] = _posting_lists(plain, titled)
+                parts[number] = _posting_lists(plain, titled, plain_bits, titled_bits)
         matches: dict[int, IntArray] = {}
         titles: dict[int, IntArray] = {}
         for (number, _spelling), lists in lexemes.items():

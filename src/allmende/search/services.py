@@ -219,6 +219,7 @@ def search_rebuild(progress: ProgressCallback | None = None) -> int:
             cursor.execute("ANALYZE search_searchterm")
             cursor.execute("ANALYZE search_title")
             cursor.execute("ANALYZE search_posting")
+            cursor.execute("ANALYZE search_postbits")
             cursor.execute(
                 "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
