@@ -289,6 +289,37 @@ def _id_list(text: str | None) -> IntArray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def first_by_relevance(
+    positions: IntArray, ids: IntArray, tiers: IntArray, scores: FloatArray, count: int
+) -> IntArray:
+    """The first ``count`` of ``positions`` (into ``ids``, ``tiers`` and ``scores``) in the
+    order of relevance: tier, then score (higher first), then id. Of many matches only the
+    candidates for the first ``count`` places are sorted: per tier, those scoring above the
+    score of the last place it can fill, and of those scoring just that the lowest ids."""
+    if len(positions) > 4 * count:
+        kept: list[IntArray] = []
+        needed = count
+        for tier in np.unique(tiers[positions]):
+            if needed <= 0:
+                break
+            block = positions[tiers[positions] == tier]
+            if len(block) > needed:
+                negated = -scores[block]
+                last = np.partition(negated, needed - 1)[needed - 1]
+                better = block[negated < last]
+                tied = block[negated == last]
+                rest = needed - len(better)
+                if len(tied) > rest:
+                    tied = tied[np.argpartition(ids[tied], rest - 1)[:rest]]
+                block = np.concatenate([better, tied])
+            kept.append(block)
+            needed -= len(block)
+        positions = np.concatenate(kept) if kept else positions[:0]
+    order = np.lexsort((ids[positions], -scores[positions], tiers[positions]))
+    ranked: IntArray = positions[order][:count]
+    return ranked
+
+
 class _SqlBackend(ABC):
     """Matching in SQL, counting and paging in memory, shared by both backends. A backend
     reads all matches of a query in one statement that returns the ids as a few aggregated
@@ -340,16 +371,17 @@ class _SqlBackend(ABC):
         if request.limit <= 0 or request.offset >= total:
             return BackendResult([], found.counts, found.facet_counts)
         selected = found.selected
-        by_relevance = selected[np.lexsort((ids[selected], -scores[selected], tiers[selected]))]
         if request.order == Order.DATE:
+            by_relevance = first_by_relevance(selected, ids, tiers, scores, len(selected))
             page = self._page_by_date([int(i) for i in ids[by_relevance]], request)
+            # Where the page's entries are among the matches (not a map of every match).
+            wanted = np.array([e.pk for e in page], dtype=np.int64)
+            at = np.flatnonzero(np.isin(ids, wanted))
         else:
-            chosen = by_relevance[request.offset : request.offset + request.limit]
-            loaded = SearchEntry.objects.in_bulk([int(i) for i in ids[chosen]])
-            page = [loaded[int(i)] for i in ids[chosen] if int(i) in loaded]
-        # Where the page's entries are among the matches (not a map of every match).
-        wanted = np.array([e.pk for e in page], dtype=np.int64)
-        at = np.flatnonzero(np.isin(ids, wanted))
+            end = request.offset + request.limit
+            at = first_by_relevance(selected, ids, tiers, scores, end)[request.offset :]
+            loaded = SearchEntry.objects.in_bulk([int(i) for i in ids[at]])
+            page = [loaded[int(i)] for i in ids[at] if int(i) in loaded]
         position = {int(ids[n]): int(n) for n in at}
         return BackendResult(
             [
