@@ -49,6 +49,7 @@ from allmende.search.stemming import (
     MIN_PART_CHARS,
     ParsedQuery,
     stem,
+    stem_pairs,
     stem_text,
     with_umlauts,
 )
@@ -119,6 +120,8 @@ MAX_TERM_LENGTH = 100
 FACET_TABLE = "search_searchfacet"
 FloatArray = npt.NDArray[np.float64]
 STATE_TABLE = "search_searchindexstate"
+FTS_TABLE = "search_fts"
+PAIRS_TABLE = "search_fts_pairs"
 # Per database alias: this process's copy of the facet table.
 _facet_tables: dict[str, FacetTable] = {}
 
@@ -415,18 +418,27 @@ class _SqlBackend(ABC):
 class SqliteBackend(_SqlBackend):
     """``search_fts``: FTS5 over German stems of title and body, rowid = entry id. Parts of
     compound words are looked up in ``search_term_trigram`` (the index's words, trigram
-    tokenizer) and the words found searched in ``search_fts``."""
+    tokenizer) and the words found searched in ``search_fts``. Phrases are looked up in
+    ``search_fts_pairs`` (migration 0012: the pairs of neighbouring stems, each as one word),
+    a phrase of n words as its n - 1 pairs in a row."""
 
     def write(self, entries: Sequence[SearchEntry]) -> None:
         rows = [(e.pk, stem_text(e.title), stem_text(e.body)) for e in entries]
+        pairs = [
+            (pk, " ".join(stem_pairs(title.split())), " ".join(stem_pairs(body.split())))
+            for pk, title, body in rows
+        ]
         terms = sorted({w for row in rows for text in row[1:] for w in text.split()})
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM search_fts WHERE rowid = %s", [(row[0],) for row in rows]
-            )
-            cursor.executemany(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)", rows
-            )
+            for table, written in ((FTS_TABLE, rows), (PAIRS_TABLE, pairs)):
+                cursor.executemany(
+                    f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608 - fixed name
+                    [(row[0],) for row in written],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {table} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
+                    written,
+                )
             # Triggers add new words to the trigram table.
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {TERM_TABLE} (term) VALUES (%s)",  # noqa: S608
@@ -435,13 +447,16 @@ class SqliteBackend(_SqlBackend):
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
-            )
+            for table in (FTS_TABLE, PAIRS_TABLE):
+                cursor.executemany(
+                    f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608 - fixed name
+                    [(pk,) for pk in entry_ids],
+                )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fts")
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - fixed name
+            cursor.execute(f"DELETE FROM {PAIRS_TABLE}")  # noqa: S608 - fixed name
             cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608 - fixed name
 
     @staticmethod
@@ -467,8 +482,8 @@ class SqliteBackend(_SqlBackend):
     @staticmethod
     def _compound_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
         """An SQL expression that yields the FTS5 query of the compound tier: for each part,
-        the index words containing it (or the part itself) joined by OR; the groups and the
-        phrases joined by AND."""
+        the index words containing it (or the part itself) joined by OR, the groups joined by
+        AND (the phrases are matched in the table of pairs)."""
         pieces: list[str] = []
         params: list[Any] = []
         for part in SqliteBackend._compound_stems(parsed):
@@ -478,62 +493,39 @@ class SqliteBackend(_SqlBackend):
                 "LIMIT %s)), %s) || ')'"
             )
             params += [f'"{part}"', MAX_PART_WORDS, f'"{part}"']
-        for phrase in parsed.phrase_stems:
-            pieces.append("%s")
-            params.append('"' + " ".join(phrase) + '"')
         return " || ' AND ' || ".join(pieces), params
 
     def hits(self, parsed: ParsedQuery) -> Hits:
-        # Stems of a phrase are left to the phrase (the same matches, one lookup less).
-        in_phrases = {s for phrase in parsed.phrase_stems for s in phrase}
-        direct = self._phrases(
-            [*([s] for s in parsed.stems if s not in in_phrases), *parsed.phrase_stems]
-        )
-        # The direct matches once, as one list (a phrase costs a look at every position);
-        # their number is the list's commas plus one. A part that is not needed produces no
-        # row, so its subquery is not run at all.
-        count = "(SELECT coalesce(length(ids) - length(replace(ids, ',', '')) + 1, 0) FROM d)"
-        few = f"{count} <= %s"
+        if parsed.phrase_stems:
+            return self._hits_with_phrases(parsed)
+        direct = self._phrases([s] for s in parsed.stems)
+        # The direct matches once, as one list, with their number. A part that is not needed
+        # produces no row, so its subquery is not run at all.
+        few = "(SELECT n FROM d) <= %s"
         sql = (
-            "WITH d AS MATERIALIZED (SELECT group_concat(rowid) AS ids FROM search_fts "  # noqa: S608
-            "WHERE search_fts MATCH %s) "
+            f"WITH d AS MATERIALIZED (SELECT group_concat(rowid) AS ids, count(*) AS n "  # noqa: S608
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
             f"SELECT 0, (SELECT generation FROM {STATE_TABLE}), NULL "
             "UNION ALL SELECT 1, ids, NULL FROM d "
-            "UNION ALL SELECT 2, (SELECT group_concat(rowid) FROM search_fts "
-            f"WHERE search_fts MATCH %s), NULL WHERE NOT {few} "
-            "UNION ALL SELECT 3, rowid, -bm25(search_fts, 10.0, 1.0) FROM search_fts "
-            f"WHERE search_fts MATCH %s AND {few}"
+            f"UNION ALL SELECT 2, (SELECT group_concat(rowid) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s), NULL WHERE NOT {few} "
+            # Ranked only when there are few (CROSS JOIN: the condition first, so that the
+            # words are not looked up again for nothing).
+            f"UNION ALL SELECT 3, f.rowid, -bm25({FTS_TABLE}, 10.0, 1.0) "
+            f"FROM (SELECT 1 WHERE {few}) g CROSS JOIN {FTS_TABLE} f WHERE {FTS_TABLE} MATCH %s"
         )
-        params: list[Any] = [
-            direct,
-            f"{{title}} : ({direct})",
-            RANK_LIMIT,
-            direct,
-            RANK_LIMIT,
-        ]
+        params: list[Any] = [direct, f"{{title}} : ({direct})", RANK_LIMIT, RANK_LIMIT, direct]
         if self._compound_stems(parsed):
             compound, compound_params = self._compound_sql(parsed)
             sql += (
-                " UNION ALL SELECT 4, group_concat(rowid), NULL FROM search_fts "  # noqa: S608
-                f"WHERE search_fts MATCH {compound}"
-                " UNION ALL SELECT 5, (SELECT group_concat(rowid) FROM search_fts "
-                f"WHERE search_fts MATCH '{{title}} : (' || {compound} || ')'), NULL "
+                f" UNION ALL SELECT 4, group_concat(rowid), NULL FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH {compound}"
+                f" UNION ALL SELECT 5, (SELECT group_concat(rowid) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH '{{title}} : (' || {compound} || ')'), NULL "
                 f"WHERE {few}"
             )
             params += [*compound_params, *compound_params, RANK_LIMIT]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        lists: dict[int, str | None] = {}
-        scores: dict[int, float] = {}
-        token: int | None = None
-        for kind, value, score in rows:
-            if kind == 0:
-                token = None if value is None else int(value)
-            elif kind == 3:
-                scores[int(value)] = float(score)
-            else:
-                lists[kind] = value
+        lists, scores, token = self._lists(sql, params)
         direct_ids = _id_list(lists.get(1))
         return _combine(
             token,
@@ -543,6 +535,103 @@ class SqliteBackend(_SqlBackend):
             _id_list(lists.get(2)),
             _id_list(lists.get(5)),
         )
+
+    def _hits_with_phrases(self, parsed: ParsedQuery) -> Hits:
+        """Phrases from the table of pairs (migration 0012: each phrase as its pairs in a
+        row), the other words from the stems; the lists (and their title matches) read in
+        one statement and combined here, then ranked by a second one when there are few."""
+        in_phrases = {s for phrase in parsed.phrase_stems for s in phrase}
+        others = [s for s in parsed.stems if s not in in_phrases]
+        pairs = self._phrases(stem_pairs(phrase) for phrase in parsed.phrase_stems)
+        sql = (
+            f"SELECT 0, (SELECT generation FROM {STATE_TABLE}) "  # noqa: S608
+            f"UNION ALL SELECT 6, group_concat(rowid) FROM {PAIRS_TABLE} "
+            f"WHERE {PAIRS_TABLE} MATCH %s "
+            f"UNION ALL SELECT 7, group_concat(rowid) FROM {PAIRS_TABLE} "
+            f"WHERE {PAIRS_TABLE} MATCH %s"
+        )
+        params: list[Any] = [pairs, f"{{title}} : ({pairs})"]
+        if others:
+            words = self._phrases([s] for s in others)
+            sql += (
+                f" UNION ALL SELECT 1, group_concat(rowid) FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH %s "
+                f"UNION ALL SELECT 2, group_concat(rowid) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s"
+            )
+            params += [words, f"{{title}} : ({words})"]
+        compound: str = ""
+        compound_params: list[Any] = []
+        if self._compound_stems(parsed):
+            compound, compound_params = self._compound_sql(parsed)
+            sql += (
+                f" UNION ALL SELECT 4, group_concat(rowid) FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH {compound}"
+            )
+            params += compound_params
+        lists, _scores, token = self._lists(sql, params)
+        with_phrases = _sorted_unique(_id_list(lists.get(6)))
+        titles_with_phrases = _sorted_unique(_id_list(lists.get(7)))
+        word_lists = [with_phrases]
+        title_lists = [titles_with_phrases]
+        if others:
+            word_lists.append(_sorted_unique(_id_list(lists.get(1))))
+            title_lists.append(_sorted_unique(_id_list(lists.get(2))))
+        direct = _intersect(word_lists)
+        in_compounds = _intersect([with_phrases, _sorted_unique(_id_list(lists.get(4)))])
+        scores = None
+        titles_in_compounds = _EMPTY
+        if len(direct) <= RANK_LIMIT:
+            # Few: ranked, and the title matches inside compounds read (as without phrases).
+            scores, compound_titles = self._ranks(parsed, direct, compound, compound_params)
+            titles_in_compounds = _intersect([titles_with_phrases, compound_titles])
+        return _combine(
+            token, direct, in_compounds, scores, _intersect(title_lists), titles_in_compounds
+        )
+
+    def _ranks(
+        self, parsed: ParsedQuery, ids: IntArray, compound: str, compound_params: list[Any]
+    ) -> tuple[dict[int, float], IntArray]:
+        """bm25 of these entries for the words and phrases (title weighted above the body),
+        and the title matches of the compound tier's FTS5 query ``compound`` (if any)."""
+        in_phrases = {s for phrase in parsed.phrase_stems for s in phrase}
+        direct = self._phrases(
+            [*([s] for s in parsed.stems if s not in in_phrases), *parsed.phrase_stems]
+        )
+        sql = (
+            f"SELECT 3, rowid, -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN (SELECT value FROM json_each(%s))"
+        )
+        params: list[Any] = [direct, json.dumps([int(i) for i in ids])]
+        if compound:
+            sql += (
+                f" UNION ALL SELECT 5, group_concat(rowid), NULL FROM {FTS_TABLE} "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH '{{title}} : (' || {compound} || ')'"
+            )
+            params += compound_params
+        lists, scores, _token = self._lists(sql, params)
+        return scores, _sorted_unique(_id_list(lists.get(5)))
+
+    @staticmethod
+    def _lists(
+        sql: str, params: list[Any]
+    ) -> tuple[dict[int, str | None], dict[int, float], int | None]:
+        """Run a statement of rows ``(kind, value[, score])``: kind 0 the index generation,
+        3 a ranked entry, any other an id list."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        lists: dict[int, str | None] = {}
+        scores: dict[int, float] = {}
+        token: int | None = None
+        for kind, value, *score in rows:
+            if kind == 0:
+                token = None if value is None else int(value)
+            elif kind == 3:
+                scores[int(value)] = float(score[0])
+            else:
+                lists[kind] = value
+        return lists, scores, token
 
 
 VECTOR_COLUMN = "search_vector"

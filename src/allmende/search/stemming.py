@@ -5,8 +5,10 @@ understood the same way on SQLite and on PostgreSQL.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import pairwise
 
 import Stemmer
 from django.utils.html import escape
@@ -56,6 +58,20 @@ def stem(word: str) -> str:
 def stem_text(text: str) -> str:
     """``text`` as space-separated stems, for the index."""
     return " ".join(_stemmer().stemWords(words(text)))
+
+
+def stem_pairs(stems: Iterable[str]) -> list[str]:
+    """The pairs of neighbouring stems as single words for SQLite's index of pairs
+    (``gemeinsam-plan``: the hyphen is in no stem). The stems are split as FTS5 splits them
+    (an underscore is a word character here, a separator there), so that a phrase of n
+    stems is exactly n - 1 pairs in a row."""
+    tokens = " ".join(stems).replace("_", " ").split()
+    return [f"{first}-{second}" for first, second in pairwise(tokens)]
+
+
+def pair_text(text: str) -> str:
+    """The pairs of neighbouring stems of ``text``, space-separated, for the index."""
+    return " ".join(stem_pairs(_stemmer().stemWords(words(text))))
 
 
 _UMLAUT_SPELLINGS = re.compile(r"ae|oe|(?<!q)ue")
