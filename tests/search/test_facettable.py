@@ -73,3 +73,57 @@ def test_every_write_of_facet_rows_gives_the_index_a_new_generation():
         after_delete = _index_generation(cursor)
 
     assert len({before, after_write, after_delete}) == 3
+
+
+def brute_force(rows, ids, filters, types, facets):
+    """The counts by definition, entry by entry."""
+    values: dict[int, dict[str, set[str]]] = {}
+    for entry, facet, value in rows:
+        values.setdefault(entry, {}).setdefault(facet, set()).add(value)
+    matches = [i for i in dict.fromkeys(ids) if i in values]
+
+    def passes(entry, skip, with_type):
+        ok = all(values[entry].get(f, set()) & set(v) for f, v in filters.items() if f != skip)
+        if with_type and types is not None:
+            ok = ok and bool(values[entry].get("type", set()) & set(types))
+        return ok
+
+    def tally(facet, skip, with_type):
+        found: dict[str, int] = {}
+        for entry in matches:
+            if passes(entry, skip, with_type):
+                for value in values[entry].get(facet, ()):
+                    found[value] = found.get(value, 0) + 1
+        return found
+
+    counts = tally("type", None, False)
+    facet_counts = {f: tally(f, f, True) for f in filters}
+    facet_counts.update({f: tally(f, None, True) for f in facets if f not in filters})
+    return counts, {f: c for f, c in facet_counts.items() if c}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_counts_equal_counting_entry_by_entry(seed):
+    # Facets of very different sizes: some counted by reading only their rows, some by one
+    # pass over every row.
+    rng = np.random.default_rng(seed)
+    sizes = {"type": 4, "topic": 12, "audience": 2, "rare": 3, "network": 5}
+    rows = []
+    for entry in range(1, 301):
+        rows.append((entry, "type", f"t{rng.integers(sizes['type'])}"))
+        for facet, share in (("topic", 0.9), ("audience", 0.6), ("rare", 0.05), ("network", 1)):
+            if rng.random() < share:
+                for value in set(rng.integers(sizes[facet], size=rng.integers(1, 4)).tolist()):
+                    rows.append((entry, facet, f"{facet[0]}{value}"))
+    table = FacetTable(1, rows)
+    ids = rng.choice(np.arange(1, 340), size=rng.integers(1, 300), replace=False)
+    chosen = rng.choice(["topic", "audience", "rare", "network"], size=rng.integers(0, 3))
+    filters = {f: [f"{f[0]}{v}" for v in rng.integers(sizes[f], size=2)] for f in chosen}
+    types = [f"t{v}" for v in rng.integers(4, size=2)] if rng.random() < 0.5 else None
+    facets = ["topic", "audience", "rare", "network"]
+
+    found = table.count(ids.astype(np.int64), filters=filters, types=types, facets=facets)
+
+    assert (found.counts, found.facet_counts) == brute_force(
+        rows, ids.tolist(), filters, types, facets
+    )

@@ -1,13 +1,16 @@
 """The two index backends behind one interface; ``backend()`` picks the database's.
 
-SQLite: the FTS5 table ``search_fts`` holds German stems (PyStemmer) keyed by the entry id.
+SQLite: the FTS5 table ``search_fts`` holds German stems (PyStemmer) keyed by the entry id,
+``search_fts_pairs`` the pairs of neighbouring stems ("gemeinsam-plan"), by which phrases are
+looked up (a phrase of n words as n - 1 pairs in a row).
 PostgreSQL: a stored ``german`` text-search vector of title (weight A) and body (weight B) with
 a GIN index, and the vectors of the titles alone in a narrow table with a GIN index. The
 vector also holds a lexeme for each pair of neighbouring words ("gemeinsam plan"), by which a
 phrase is looked up instead of checking the word positions of every entry that has its words.
 Words and pairs are read from a postings table (one row per lexeme of an entry, with whether
 the title has it) kept by triggers, whose primary key covers every column: the entries of a
-word come from the index alone, without reading the wide entry table.
+word come from the index alone, without reading the wide entry table; the lists of common
+words also as bitmaps over the entry ids, so that the lists of many words are one ``bit_or``.
 
 Parts of compound words ("genossenschaft" in "wohnungsbaugenossenschaft") are found through
 the index's vocabulary (``SearchTerm``: stems on SQLite, lexemes on PostgreSQL) with a trigram
@@ -18,7 +21,10 @@ matches (tier 0) come before matches only inside compounds (tier 1).
 Both: one statement returns all matches as a few aggregated id lists (not one row per
 match) with the index generation. Up to ``RANK_LIMIT`` direct matches are ranked (bm25 with
 the title weighted above the body; ``ts_rank``); a word more common than that orders title
-matches first, then the rest by id, which costs no more than finding them. Filters and
+matches first, then the rest by id, which costs no more than finding them. Where the number
+of matches is only known once the lists are combined in memory (common words with few
+entries in common; a phrase with other words on SQLite) and it is small, a second statement
+ranks them. Filters and
 counts (per type, and per facet value with the other facets' filters applied) run in memory
 over this process's copy of ``search_searchfacet`` (one row per entry, facet and value, the
 type included), which is read again only when the index generation (changed by triggers on

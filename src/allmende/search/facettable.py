@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+_NONE: IntArray = np.zeros(0, dtype=np.int64)
 
 TYPE_FACET = "type"
 
@@ -59,6 +60,7 @@ class FacetTable:
         )
         self._by_pair: tuple[IntArray, IntArray] | None = None
         self._positions_by_pair: IntArray | None = None
+        self._facet_pairs: dict[str, IntArray] = {}
 
     def _rows_by_pair(self) -> tuple[IntArray, IntArray]:
         """The rows ordered by pair and where each pair's rows begin (sorted on first use:
@@ -69,16 +71,49 @@ class FacetTable:
             self._by_pair = (order, bounds)
         return self._by_pair
 
+    def _pair_positions(self) -> IntArray:
+        """The entry (position in ``entry_ids``) of every row, the rows in pair order."""
+        if self._positions_by_pair is None:
+            order, _bounds = self._rows_by_pair()
+            self._positions_by_pair = self._row_positions[order]
+        return self._positions_by_pair
+
     def _pair_counts(self, entry_mask: BoolArray) -> IntArray:
         """Per pair (code): how many of its entries are in ``entry_mask``. The rows in pair
         order, their entries' flags summed up to each pair's boundary (three times faster
         than selecting the rows and counting their pairs)."""
-        order, bounds = self._rows_by_pair()
-        if self._positions_by_pair is None:
-            self._positions_by_pair = self._row_positions[order]
-        sums = np.zeros(len(order) + 1, dtype=np.int32)
-        np.cumsum(entry_mask[self._positions_by_pair], dtype=np.int32, out=sums[1:])
+        _order, bounds = self._rows_by_pair()
+        positions = self._pair_positions()
+        sums = np.zeros(len(positions) + 1, dtype=np.int32)
+        np.cumsum(entry_mask[positions], dtype=np.int32, out=sums[1:])
         counts: IntArray = (sums[bounds[1:]] - sums[bounds[:-1]]).astype(np.int64)
+        return counts
+
+    def _pairs_of(self, facets: Iterable[str]) -> IntArray:
+        """The pair codes of these facets."""
+        codes = []
+        for facet in facets:
+            found = self._facet_pairs.get(facet)
+            if found is None:
+                code = self._facet_codes.get(facet)
+                found = self._facet_pairs[facet] = (
+                    np.flatnonzero(self._pair_facets == code) if code is not None else _NONE
+                )
+            codes.append(found)
+        return np.concatenate(codes) if codes else _NONE
+
+    def _some_pair_counts(self, entry_mask: BoolArray, codes: IntArray) -> IntArray | None:
+        """Like ``_pair_counts``, but only for the pairs ``codes`` (zero for the others),
+        reading only their rows; None when those are more than a third of all rows (one
+        pass over every row is cheaper then)."""
+        _order, bounds = self._rows_by_pair()
+        starts, ends = bounds[codes], bounds[codes + 1]
+        if 3 * int((ends - starts).sum()) > len(self._row_pairs):
+            return None
+        positions = self._pair_positions()
+        counts = np.zeros(len(self._pair_list), dtype=np.int64)
+        for code, start, end in zip(codes.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            counts[code] = np.count_nonzero(entry_mask[positions[start:end]])
         return counts
 
     def with_changes(
@@ -160,17 +195,24 @@ class FacetTable:
 
         counts: dict[str, int] = {}
         facet_counts: dict[str, dict[str, int]] = {}
-        # One pass over the rows per distinct set of filters, counting every pair (cheaper
-        # than selecting the rows of the wanted facets first); branches with the same filters
-        # share it.
+        # One pass over the rows per distinct set of filters, counting every pair; branches
+        # with the same filters share it. A branch that counts facets with few rows (the
+        # type, one filtered facet) reads only their rows instead.
         tallies: dict[tuple[str | None, bool], IntArray] = {}
+        masks: dict[tuple[str | None, bool], BoolArray] = {}
         for counted, skip, with_type in branches:
             codes = {self._facet_codes[f] for f in counted if f in self._facet_codes}
             if not codes:
                 continue
-            tally = tallies.get((skip, with_type))
+            key = (skip, with_type)
+            tally = tallies.get(key)
             if tally is None:
-                tally = tallies[(skip, with_type)] = self._pair_counts(passing(skip, with_type))
+                mask = masks.get(key)
+                if mask is None:
+                    mask = masks[key] = passing(skip, with_type)
+                tally = self._some_pair_counts(mask, self._pairs_of(counted))
+                if tally is None:
+                    tally = tallies[key] = self._pair_counts(mask)
             for code in np.flatnonzero(tally):
                 if int(self._pair_facets[code]) not in codes:
                     continue
