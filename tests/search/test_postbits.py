@@ -140,7 +140,7 @@ def test_bitmaps_follow_every_write():
             body="Gemeinsam planen im Kino",
             url=f"/lager/{n}/",
         )
-        for n in range(80)
+        for n in range(300)
     )
     bitmaps_match_postings()
     SearchEntry.objects.filter(title__startswith="Lager").update(body="Eine Werkstatt")

@@ -37,9 +37,8 @@ from allmende.knowledge.models import (
 )
 from allmende.knowledge.synthetic import vocabulary as words
 from allmende.networks.models import Network
-from allmende.search.backends import backend
 from allmende.search.models import SearchEntry
-from allmende.search.services import search_rebuild
+from allmende.search.services import search_entries_delete, search_rebuild
 
 BATCH_SIZE = 2_000
 SLUG_PREFIX = "synthetisch"
@@ -630,9 +629,7 @@ def _rows_delete(
             content_type=content_type, object_id__range=(chunk[0], chunk[-1])
         ).filter(object_id__in=chunk)
         entry_ids = list(entries.values_list("pk", flat=True))
-        if entry_ids:
-            backend().remove(entry_ids)
-            SearchEntry.objects.filter(pk__in=entry_ids).delete()
+        search_entries_delete(entry_ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, [True, chunk[0], chunk[-1]])
             deleted += cursor.rowcount

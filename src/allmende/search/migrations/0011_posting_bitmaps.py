@@ -92,7 +92,7 @@ POSTGRES_FORWARD = [
       IF ids IS NULL THEN
         RETURN bits;
       END IF;
-      IF cardinality(ids) <= 64 THEN
+      IF cardinality(ids) <= 256 THEN
         FOREACH id IN ARRAY ids LOOP
           IF id >= 0 AND id < length(bits) THEN
             bits := set_bit(bits, id::integer, setting);
