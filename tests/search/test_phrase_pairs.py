@@ -111,6 +111,11 @@ def test_the_pairs_follow_every_write_and_the_rebuild():
         cursor.execute("DELETE FROM search_fts_pairs")  # lost, as after a failed write
     search_rebuild()
     assert len(pair_rows()) == SearchEntry.objects.count() == 1
+    # Each FTS5 index merged into one segment by the rebuild.
+    with connection.cursor() as cursor:
+        for table in ("search_fts", "search_fts_pairs", "search_term_trigram"):
+            cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")  # noqa: S608
+            assert cursor.fetchone() == (1,)
     backends.hits_cache_clear()
     assert titles('"offene Werkstatt"') == ["Neue Werkstatt"]
 

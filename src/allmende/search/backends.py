@@ -128,6 +128,7 @@ FloatArray = npt.NDArray[np.float64]
 STATE_TABLE = "search_searchindexstate"
 FTS_TABLE = "search_fts"
 PAIRS_TABLE = "search_fts_pairs"
+TERM_TRIGRAM_TABLE = "search_term_trigram"
 # Per database alias: this process's copy of the facet table.
 _facet_tables: dict[str, FacetTable] = {}
 
@@ -427,6 +428,16 @@ class SqliteBackend(_SqlBackend):
     tokenizer) and the words found searched in ``search_fts``. Phrases are looked up in
     ``search_fts_pairs`` (migration 0012: the pairs of neighbouring stems, each as one word),
     a phrase of n words as its n - 1 pairs in a row."""
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """At the end, each FTS5 index merged into one segment (a bulk load leaves many,
+        each of which every word is looked up in: the 56 words containing "genossenschaft"
+        17 → 10 ms at 50 000 entries; 1.3 s)."""
+        yield
+        with connection.cursor() as cursor:
+            for table in (FTS_TABLE, PAIRS_TABLE, TERM_TRIGRAM_TABLE):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
 
     def write(self, entries: Sequence[SearchEntry]) -> None:
         rows = [(e.pk, stem_text(e.title), stem_text(e.body)) for e in entries]
