@@ -596,12 +596,16 @@ class SqliteBackend(_SqlBackend):
             title_lists.append(_sorted_unique(_id_list(lists.get(2))))
         direct = _intersect(word_lists)
         in_compounds = _intersect([with_phrases, _sorted_unique(_id_list(lists.get(4)))])
-        scores = None
+        scores: dict[int, float] | None = None
         titles_in_compounds = _EMPTY
         if len(direct) <= RANK_LIMIT:
-            # Few: ranked, and the title matches inside compounds read (as without phrases).
-            scores, compound_titles = self._ranks(parsed, direct, compound, compound_params)
-            titles_in_compounds = _intersect([titles_with_phrases, compound_titles])
+            # Few: ranked, and the title matches inside compounds read (as without phrases);
+            # no statement when there is nothing to rank or to order.
+            scores = {}
+            compound = compound if len(in_compounds) else ""
+            if len(direct) or compound:
+                scores, compound_titles = self._ranks(parsed, direct, compound, compound_params)
+                titles_in_compounds = _intersect([titles_with_phrases, compound_titles])
         return _combine(
             token, direct, in_compounds, scores, _intersect(title_lists), titles_in_compounds
         )
