@@ -33,10 +33,10 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _search_fts_follows_flush(request, django_db_blocker):
-    """A transactional test ends with a flush of every model table. SQLite's FTS5 table of
-    the search is not one: it would keep the texts of the deleted entries, whose ids later
-    entries get again, and count them as matches. Emptied after such tests (in production an
-    entry's text leaves the table with the entry)."""
+    """A transactional test ends with a flush of every model table. SQLite's FTS5 tables of
+    the search (stems, pairs of stems) are not: they would keep the texts of the deleted
+    entries, whose ids later entries get again, and count them as matches. Emptied after
+    such tests (in production an entry's text leaves the tables with the entry)."""
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
@@ -50,6 +50,7 @@ def _search_fts_follows_flush(request, django_db_blocker):
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")
+                cursor.execute("DELETE FROM search_fts_pairs")
 
 
 @dataclass

@@ -15,6 +15,16 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables"),
 ]
 
+
+@pytest.fixture(autouse=True)
+def _no_texts_of_other_tests():
+    """Start from empty FTS5 tables: a test that ends with a flush leaves them to the
+    conftest's cleanup, and these tests compare the two tables row by row."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_fts")
+        cursor.execute("DELETE FROM search_fts_pairs")
+
+
 TEXTS = [
     ("Gemeinsam planen", "Wir wollen gemeinsam planen, gemeinsam bauen und gemeinsam planen."),
     ("Planen, gemeinsam", "Planen wir gemeinsam? Gemeinsam und dann planen."),
